@@ -1,0 +1,1 @@
+"""modlens service: the HTTP API and the `modlens` command line."""

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from service.deps import get_settings, get_store
+from service.schemas import ErrorResponse, ScoreRequest, ScoreResponse
+from service.scoring import score_request
+from service.settings import Settings
+from service.store import ModelStore
+
+router = APIRouter(tags=["scoring"])
+
+_ERRORS = {code: {"model": ErrorResponse} for code in (400, 413, 422, 503)}
+
+
+# A plain `def`: scoring is CPU-bound, so it runs in the threadpool and never
+# blocks the event loop.
+@router.post("/v1/score", response_model=ScoreResponse, responses=_ERRORS)
+def score(
+    req: ScoreRequest,
+    store: Annotated[ModelStore, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> dict:
+    """Score one text or a batch: label, calibrated scores and propaganda spans."""
+    return score_request(store.get(), req, settings)

@@ -1,0 +1,72 @@
+"""Request and response bodies of the HTTP API (these shape the OpenAPI docs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+
+class ScoreRequest(BaseModel):
+    """Either `texts` (a batch) or `text` (one document)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"texts": ["The group said in a statement that it had attacked a checkpoint."]}]},
+    )
+
+    texts: list[StrictStr] | None = Field(default=None, description="Documents to score, in order.")
+    text: StrictStr | None = Field(default=None, description="A single document (instead of `texts`).")
+    ids: list[StrictStr] | None = Field(default=None, description="Optional ids, one per text, echoed back.")
+    spans: StrictBool = Field(default=True, description="Return highlighted propaganda spans.")
+
+
+class Evidence(BaseModel):
+    feature: str
+    weight: float
+    start: int
+    end: int
+    text: str
+
+
+class Span(BaseModel):
+    start: int = Field(description="Offset of the first character, into the original text.")
+    end: int = Field(description="Offset one past the last character.")
+    score: float
+    kind: Literal["quote", "text"]
+    text: str
+    evidence: list[Evidence]
+
+
+class Result(BaseModel):
+    id: str | None
+    label: Literal["propaganda", "reporting", "unrelated"]
+    propaganda_score: float
+    scores: dict[str, float]
+    spans: list[Span]
+
+
+class ModelInfo(BaseModel):
+    version: str
+    created_at: str
+    decision_threshold: float
+    span_threshold: float
+
+
+class ScoreResponse(BaseModel):
+    model: ModelInfo
+    results: list[Result]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: str
+    model_version: str | None = None

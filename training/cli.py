@@ -1,0 +1,171 @@
+"""`modlens` commands for ML engineers: train, score, eval and data check.
+
+The service adds `serve` to this same app (service may import training; never
+the reverse).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from training import artifacts
+from training.artifacts import ArtifactError
+from training.corpus import read_corpus
+from training.jsonl import DataError, iter_jsonl
+
+app = typer.Typer(
+    help="modlens: tell extremist propaganda from reporting, and show where it is.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+data_app = typer.Typer(help="Inspect and validate labelled data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+err = Console(stderr=True)
+
+DEFAULT_MODELS = Path(os.environ.get("MODLENS_MODELS_DIR", "models"))
+DEFAULT_SEEDS = Path(os.environ.get("MODLENS_SEEDS_DIR", "seeds"))
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Model folder (default: the current model).")]
+ModelsDirOpt = Annotated[Path, typer.Option("--models-dir", help="Where model folders and `current` live.")]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one clear message and exit status 2."""
+    try:
+        yield
+    except (DataError, ArtifactError) as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def train_model(data: list[Path], out: Path, console: Console, **config) -> Path:
+    """Fit on `data`, save under `out`, make it current; returns the model folder."""
+    from training.fit import TrainConfig, train
+
+    with console.status("reading data") as status:
+        corpus = read_corpus(data)
+        model = train(corpus, TrainConfig(**config), progress=lambda s: status.update(s))
+        status.update("saving")
+        folder = artifacts.save(model, out)
+    meta = model.metadata
+    table = Table(title=f"model {model.version}", show_header=False)
+    table.add_row("records", ", ".join(f"{k}: {v}" for k, v in meta["counts"].items()))
+    table.add_row("skipped (unknown labels)", str(meta["skipped"]))
+    held = meta["metrics"]["held_out"]
+    if held:
+        prop = held["per_class"]["propaganda"]
+        table.add_row("held-out accuracy", f"{held['accuracy']:.3f}")
+        table.add_row("held-out propaganda P / R", f"{prop['precision']:.3f} / {prop['recall']:.3f}")
+        if "spans" in held:
+            table.add_row("held-out span char F1", f"{held['spans']['f1']:.3f}")
+    t = meta["thresholds"]
+    table.add_row("thresholds (decision / span)", f"{t['decision']:.3f} / {t['span']:.3f}")
+    table.add_row("training time", f"{meta['train_seconds']:.1f} s")
+    table.add_row("saved to", str(folder))
+    console.print(table)
+    return folder
+
+
+@app.command()
+def train(
+    data: Annotated[list[Path] | None, typer.Option("--data", help="JSONL file or folder; repeatable.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Models folder to write into.")] = DEFAULT_MODELS,
+    test_size: Annotated[float, typer.Option(min=0.0, max=0.5, help="Held-out share, split by group.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed for the held-out split.")] = 13,
+) -> None:
+    """Fit a model from labelled JSONL and make it the current one."""
+    with user_errors():
+        train_model(data or [DEFAULT_SEEDS], out, err, test_size=test_size, seed=seed)
+
+
+def read_inputs(inputs: list[str]) -> list[tuple[object, str]]:
+    """(id, text) of every input line, all validated before anything is scored."""
+    rows: list[tuple[object, str]] = []
+    for name in inputs or ["-"]:
+        where = "<stdin>" if name == "-" else name
+        try:
+            lines = sys.stdin.read().splitlines() if name == "-" else Path(name).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise DataError(where, None, "no such file") from None
+        except (UnicodeDecodeError, IsADirectoryError) as e:
+            raise DataError(where, None, f"cannot read as UTF-8 text ({type(e).__name__})") from None
+        for n, obj in iter_jsonl(lines, where):
+            text = obj.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise DataError(where, n, "field 'text' must be a non-empty string")
+            rows.append((obj.get("id"), text))
+    return rows
+
+
+@app.command()
+def score(
+    inputs: Annotated[list[str] | None, typer.Argument(help="JSONL files of {id?, text}; '-' or none for stdin.")] = None,
+    model: ModelOpt = None,
+    models_dir: ModelsDirOpt = DEFAULT_MODELS,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here (default stdout).")] = None,
+    spans: Annotated[bool, typer.Option(help="Include propaganda spans.")] = True,
+    batch_size: Annotated[int, typer.Option(min=1)] = 256,
+) -> None:
+    """Score JSONL documents; one output line per input line, in order."""
+    with user_errors():
+        rows = read_inputs(inputs or [])
+        m = artifacts.load(artifacts.resolve(model, models_dir))
+        lines = []
+        for i in range(0, len(rows), batch_size):
+            chunk = rows[i : i + batch_size]
+            for (rid, _), r in zip(chunk, m.score([t for _, t in chunk], spans=spans)):
+                lines.append(json.dumps({"id": rid, **r}, ensure_ascii=False))
+        body = "".join(line + "\n" for line in lines)
+        if output is None:
+            sys.stdout.write(body)
+            return
+        # Written beside the target and renamed, so a failure never leaves half a file.
+        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(body)
+        os.replace(tmp, output)
+        err.print(f"scored {len(lines)} texts -> {output}")
+
+
+@app.command("eval")
+def evaluate(
+    data: Annotated[list[Path], typer.Option("--data", help="Labelled JSONL file or folder; repeatable.")],
+    model: ModelOpt = None,
+    models_dir: ModelsDirOpt = DEFAULT_MODELS,
+    report: Annotated[Path | None, typer.Option("--report", help="Folder for metrics.json.")] = None,
+) -> None:
+    """Measure a model on labelled data, per source and overall."""
+    from training.evaluate import evaluate as run_eval
+    from training.evaluate import print_table
+
+    with user_errors():
+        m = artifacts.load(artifacts.resolve(model, models_dir))
+        metrics = run_eval(m, read_corpus(data))
+        print_table(metrics, Console())
+        if report:
+            report.mkdir(parents=True, exist_ok=True)
+            (report / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+            err.print(f"metrics written to {report / 'metrics.json'}")
+
+
+@data_app.command("check")
+def data_check(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).")] = None) -> None:
+    """Validate labelled JSONL: schema, spans, duplicates and balance."""
+    from training.check import check, print_report
+
+    with user_errors():
+        report = check(paths or [DEFAULT_SEEDS])
+        print_report(report, Console())
+        if report["errors"]:
+            raise typer.Exit(1)

@@ -1,0 +1,233 @@
+"""Fit a model from a corpus: split, vectorise, calibrate, pick thresholds, measure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+from sklearn.pipeline import Pipeline
+
+import training
+from training.calibration import calibrated, fit_temperature
+from training.corpus import Corpus, Record
+from training.features import VoiceTokenizer
+from training.labels import LABELS, PROPAGANDA, REPORTING
+from training.metrics import document_metrics, span_metrics, threshold_for_precision
+from training.model import Model
+from training.text.segments import segment
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    test_size: float = 0.2
+    folds: int = 5
+    seed: int = 13
+    C: float = 8.0
+    ngram_max: int = 2
+    min_df: int = 2
+    max_features: int | None = 200_000
+    quote_namespace: bool = True
+    # Gold span passages (and the other quotes of their documents) become
+    # training examples of their own: spans are scored segment by segment.
+    augment_segments: bool = True
+    target_precision: float = 0.95
+
+
+def _features(cfg: TrainConfig) -> Pipeline:
+    return Pipeline(
+        [
+            ("voice", VoiceTokenizer(quote_namespace=cfg.quote_namespace)),
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    token_pattern=r"\S+",
+                    lowercase=False,
+                    ngram_range=(1, cfg.ngram_max),
+                    min_df=cfg.min_df,
+                    max_features=cfg.max_features,
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+
+
+def _classifier(cfg: TrainConfig) -> LogisticRegression:
+    return LogisticRegression(C=cfg.C, class_weight="balanced", max_iter=2000)
+
+
+def _overlaps(seg_start: int, seg_end: int, spans) -> bool:
+    return any(s < seg_end and seg_start < e for s, e in spans)
+
+
+def segment_examples(records: list[Record]) -> list[tuple[str, str, str]]:
+    """(text, label, group) for the segments of documents that carry gold spans."""
+    out = []
+    for r in records:
+        if not r.spans:
+            continue
+        for s, e in r.spans:
+            out.append((r.text[s:e], PROPAGANDA, r.group))
+        # The rest of such a document is reporting voice: the officials' quotes
+        # and the attributions ("read the pamphlet") around the propaganda.
+        for seg in segment(r.text):
+            if not _overlaps(seg.start, seg.end, r.spans):
+                out.append((r.text[seg.start : seg.end], REPORTING, r.group))
+    return out
+
+
+def split(records: list[Record], cfg: TrainConfig) -> tuple[list[Record], list[Record]]:
+    if cfg.test_size <= 0:
+        return records, []
+    groups = [r.group for r in records]
+    gss = GroupShuffleSplit(n_splits=1, test_size=cfg.test_size, random_state=cfg.seed)
+    tr, te = next(gss.split(records, groups=groups))
+    return [records[i] for i in tr], [records[i] for i in te]
+
+
+def _span_threshold(pairs: list[tuple[list, list[tuple[int, int, float]]]]) -> float:
+    """The segment probability that maximises pooled character F1 over (gold, scored segments).
+
+    Segments and gold spans are each non-overlapping, so a segment's true
+    positives are its overlap with gold, and F1 at every cut is a cumulative sum.
+    """
+    n_gold = sum(e - s for gold, _ in pairs for s, e in gold)
+    rows = [
+        (p, e - s, sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold))
+        for gold, segs in pairs
+        for s, e, p in segs
+    ]
+    if not rows or not n_gold:
+        return 0.5
+    rows.sort(key=lambda r: -r[0])
+    p = np.array([r[0] for r in rows])
+    pred = np.cumsum([r[1] for r in rows])
+    tp = np.cumsum([r[2] for r in rows])
+    f1 = 2 * tp / (pred + n_gold)
+    last = np.r_[p[1:] != p[:-1], True]
+    best = np.flatnonzero(last)[np.argmax(f1[last])]
+    # Never flag segments the model thinks are more likely not propaganda.
+    return float(max(p[best], 0.2))
+
+
+def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress = lambda s: None) -> Model:
+    started = time.perf_counter()
+    train_recs, test_recs = split(corpus.records, cfg)
+    progress(f"split: {len(train_recs)} train / {len(test_recs)} held-out documents")
+
+    extra = segment_examples(train_recs) if cfg.augment_segments else []
+    texts = [r.text for r in train_recs] + [t for t, _, _ in extra]
+    y = np.array([LABELS.index(r.label) for r in train_recs] + [LABELS.index(lab) for _, lab, _ in extra])
+    groups = np.array([r.group for r in train_recs] + [g for _, _, g in extra])
+    n_docs = len(train_recs)
+
+    progress(f"vectorising {len(texts)} examples ({len(extra)} from span segments)")
+    features = _features(cfg)
+    X = features.fit_transform(texts)
+
+    # Out-of-fold logits give the calibration and the thresholds data the final
+    # model has not memorised; twins and authors stay within one fold.
+    oof = np.zeros((len(texts), len(LABELS)))
+    span_docs = [i for i, r in enumerate(train_recs) if r.label == REPORTING]
+    seg_scores: dict[int, tuple[list, np.ndarray]] = {}
+    folds = min(cfg.folds, len(set(groups)))
+    for k, (tr, va) in enumerate(GroupKFold(n_splits=folds).split(X, y, groups)):
+        progress(f"cross-validation fold {k + 1}/{folds}")
+        clf = _classifier(cfg).fit(X[tr], y[tr])
+        oof[va] = _ordered_logits(clf, X[va])
+        va_set = set(va.tolist())
+        for i in (i for i in span_docs if i in va_set):
+            segs = segment(train_recs[i].text)
+            if segs:
+                Xs = features.transform([train_recs[i].text[s.start : s.end] for s in segs])
+                seg_scores[i] = [(s.start, s.end, 0.0) for s in segs], _ordered_logits(clf, Xs)
+
+    temperature = fit_temperature(oof[:n_docs], y[:n_docs])
+    p_doc = calibrated(oof[:n_docs], temperature)
+    decision, reached = threshold_for_precision((y[:n_docs] == 0).astype(int), p_doc[:, 0], cfg.target_precision)
+    pairs = []
+    for i, (segs, logits) in seg_scores.items():
+        probs = calibrated(logits, temperature)[:, 0]
+        pairs.append((list(train_recs[i].spans), [(s, e, float(p)) for (s, e, _), p in zip(segs, probs)]))
+    span_t = _span_threshold(pairs) if pairs else 0.5
+
+    progress("fitting the final classifier")
+    classifier = _classifier(cfg).fit(X, y)
+    meta = {
+        "version": _version(corpus, cfg),
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "labels": list(LABELS),
+        "config": asdict(cfg),
+        "versions": _library_versions(),
+        "data": corpus.files,
+        "counts": corpus.counts(),
+        "skipped": corpus.skipped,
+        "train_documents": n_docs,
+        "train_examples": len(texts),
+        "test_documents": len(test_recs),
+        "vocabulary_size": int(len(features[-1].vocabulary_)),
+        "temperature": temperature,
+        "thresholds": {
+            "decision": decision,
+            "decision_target_precision": cfg.target_precision,
+            "decision_target_reached": reached,
+            "span": span_t,
+            "chosen_on": "out-of-fold predictions on the training split",
+        },
+    }
+    model = Model(features, classifier, meta)
+    progress("measuring on the held-out split")
+    meta["metrics"] = {
+        "held_out": heldout_metrics(model, test_recs) if test_recs else None,
+        "out_of_fold": document_metrics(y[:n_docs], p_doc, decision),
+    }
+    meta["train_seconds"] = round(time.perf_counter() - started, 3)
+    return model
+
+
+def _ordered_logits(clf: LogisticRegression, X) -> np.ndarray:
+    order = [list(clf.classes_).index(i) for i in range(len(LABELS))]
+    return clf.decision_function(X)[:, order]
+
+
+def heldout_metrics(model: Model, records: list[Record]) -> dict:
+    texts = [r.text for r in records]
+    y = np.array([LABELS.index(r.label) for r in records])
+    out = document_metrics(y, model.predict_proba(texts), model.threshold)
+    gold = [r for r in records if r.spans]
+    if gold:
+        predicted = model.spans([r.text for r in gold])
+        out["spans"] = span_metrics((r.spans, [(s.start, s.end) for s in ps]) for r, ps in zip(gold, predicted))
+    return out
+
+
+def _library_versions() -> dict[str, str]:
+    return {
+        "modlens": training.__version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def _version(corpus: Corpus, cfg: TrainConfig) -> str:
+    """Content-derived: the same data, settings and libraries give the same version."""
+    key = json.dumps(
+        {"data": [f["sha256"] for f in corpus.files], "config": asdict(cfg), "versions": _library_versions()},
+        sort_keys=True,
+    )
+    return "m-" + hashlib.sha256(key.encode()).hexdigest()[:12]

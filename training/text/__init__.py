@@ -1,0 +1,1 @@
+"""Text handling that keeps every offset pointing into the original string."""

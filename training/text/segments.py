@@ -1,0 +1,93 @@
+"""Split a document into scoreable segments with offsets into the original text.
+
+Segments are sentences of the author's own text and quoted passages, each on its
+own: the leaflet quoted inside an article must be judged apart from the
+sentence that attributes it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, NamedTuple
+
+from training.text.quotes import Quote, find_quotes
+
+# A sentence ends after terminal punctuation followed by space, or at a line break.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)|\n")
+_EDGE = " \t\r\n,;:\u2013\u2014-()[]\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019"
+# Quotes longer than this are read sentence by sentence: a long quote is often
+# a speech whose parts differ.
+MAX_QUOTE_CHARS = 600
+MIN_SEGMENT_WORDS = 2
+
+Kind = Literal["quote", "text"]
+
+
+class Segment(NamedTuple):
+    start: int
+    end: int
+    kind: Kind
+
+
+# Quoted words keep their brackets ("[They] will be attacked"); only the
+# author's text loses stray punctuation and closing marks at its edges.
+_QUOTE_EDGE = " \t\r\n"
+_QUOTE_TAIL = " \t\r\n,;:"
+
+
+def _trimmed(text: str, start: int, end: int, kind: Kind) -> tuple[int, int]:
+    head, tail = (_EDGE, _EDGE) if kind == "text" else (_QUOTE_EDGE, _QUOTE_TAIL)
+    while start < end and (text[start] in head or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in tail or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def _sentences(text: str, start: int, end: int, kind: Kind, out: list[Segment]) -> None:
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        _add(text, pos, m.end(), kind, out)
+        pos = m.end()
+    _add(text, pos, end, kind, out)
+
+
+def _add(text: str, start: int, end: int, kind: Kind, out: list[Segment]) -> None:
+    start, end = _trimmed(text, start, end, kind)
+    if end <= start:
+        return
+    piece = text[start:end]
+    words = 0
+    for w in piece.split():
+        if any(c.isalnum() for c in w):
+            words += 1
+            if words >= MIN_SEGMENT_WORDS:
+                out.append(Segment(start, end, kind))
+                return
+
+
+def segment(text: str, quotes: list[Quote] | None = None) -> list[Segment]:
+    """Sentences and quoted passages of `text`, sorted and non-overlapping."""
+    if quotes is None:
+        quotes = find_quotes(text)
+    out: list[Segment] = []
+    pos = 0
+    for q in quotes:
+        # The author's text between quotes; the quote marks themselves are
+        # outside every segment.
+        _sentences(text, pos, _mark_start(text, q.start), "text", out)
+        if q.end - q.start > MAX_QUOTE_CHARS:
+            _sentences(text, q.start, q.end, "quote", out)
+        else:
+            _add(text, q.start, q.end, "quote", out)
+        pos = q.end
+    _sentences(text, pos, len(text), "text", out)
+    return out
+
+
+def _mark_start(text: str, start: int) -> int:
+    """Offset of the opening mark before a quote's first word."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return max(i - 1, 0) if i > 0 else 0

@@ -1,0 +1,88 @@
+"""Tokenisation with evasion-resistant normalisation.
+
+Tokens are found on the *original* string and normalised one at a time, so every
+token keeps its exact offsets however much normalisation changes its length
+(NFKC, accent folding, homoglyphs, leetspeak, stretched letters). The fast path
+used for features and the offset path used for evidence share one regex and one
+normaliser, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Word characters plus the marks and invisible characters that evaders put
+# *inside* words: combining marks, Arabic harakat, zero-width joiners, variation
+# selectors. Underscore is a separator, as in hashtags like #dawla_islamiya.
+_WORD_CHARS = (
+    r"[^\W_]"
+    r"|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    r"\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]"
+)
+# URLs, @mentions and HTML entities are matched so that they are *skipped*:
+# in the real data they mark the collection, not the function of a text.
+TOKEN_RE = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|@\w+"
+    r"|&#?\w+;"
+    rf"|(?:{_WORD_CHARS})+"
+)
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE.update(dict.fromkeys(range(0xFE00, 0xFE10), None))
+
+# Cyrillic and Greek letters that render like Latin ones.
+_HOMOGLYPHS = str.maketrans(
+    "аеорсухіјѕԁɡһӏԛԝаАВЕКМНОРСТХУІЈЅοαινκτρυχεΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdghlqwaabekmhopctxyijsoaivktpuxeabehikmnoptyxz",
+)
+_LATIN = re.compile(r"[a-z]")
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_DIGITS = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1 << 18)
+def normalize_token(raw: str) -> str:
+    """Canonical form of one raw token; '' means the token carries no signal."""
+    first = raw[0]
+    if first == "@" or first == "&" or raw.startswith(("http://", "https://", "www.")):
+        return ""
+    tok = raw
+    if not tok.isascii():
+        tok = tok.translate(_INVISIBLE)
+        tok = unicodedata.normalize("NFKD", tok)
+        tok = "".join(c for c in tok if not unicodedata.combining(c))
+        tok = unicodedata.normalize("NFKC", tok)
+        lowered = tok.lower()
+        # Only latinise words that already mix in Latin letters, or that are
+        # made wholly of look-alikes, so real Arabic or Greek text is untouched.
+        latinised = lowered.translate(_HOMOGLYPHS)
+        if _LATIN.search(lowered) or latinised.isascii():
+            lowered = latinised
+        tok = lowered
+    else:
+        tok = tok.lower()
+    if _DIGITS.search(tok) and not tok.isdigit() and _LATIN.search(tok):
+        tok = tok.translate(_LEET)
+    if len(tok) > 2:
+        tok = _REPEATS.sub(r"\1\1", tok)
+    return tok
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of `text`, without offsets (the hot path)."""
+    norm = normalize_token
+    return [t for t in map(norm, TOKEN_RE.findall(text)) if t]
+
+
+def tokens_with_offsets(text: str, base: int = 0) -> list[tuple[str, int, int]]:
+    """Normalised tokens with (start, end) offsets into `text`, shifted by `base`."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        tok = normalize_token(m.group())
+        if tok:
+            out.append((tok, base + m.start(), base + m.end()))
+    return out
