@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Inspect and validate labelled data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_MODELS = Path(os.environ.get("MODLENS_MODELS_DIR", "models"))
 DEFAULT_SEEDS = Path(os.environ.get("MODLENS_SEEDS_DIR", "seeds"))

@@ -2,11 +2,21 @@ from tests import corpus_factory
 from training.check import check
 
 
-def test_clean_corpus_passes(tiny_data):
-    report = check([tiny_data])
+CLEAN = [
+    {"text": "Rise, brothers, and join the march to the capital; victory is ours.", "label": "propaganda"},
+    {"text": "Police said the march drew about two hundred people and ended peacefully.", "label": "reporting",
+     "spans": [{"start": 0, "end": 6}]},
+    {"text": "The bakery on Mill Street now sells rye bread on Saturdays.", "label": "unrelated"},
+    {"text": "a record from another task", "label": "unknown"},
+]
+
+
+def test_clean_corpus_passes_and_unknown_labels_are_only_warned(tmp_path):
+    report = check([corpus_factory.write(tmp_path / "clean.jsonl", CLEAN)])
     assert report["errors"] == []
-    assert report["labels"] == {"propaganda": 60, "reporting": 80, "unrelated": 60}
-    assert report["span_documents"] == 20
+    assert report["labels"] == {"propaganda": 1, "reporting": 1, "unrelated": 1}
+    assert report["span_documents"] == 1
+    assert len(report["warnings"]) == 1 and "training skips it" in report["warnings"][0]
 
 
 def test_problems_are_reported_with_their_lines(tmp_path):
@@ -16,7 +26,7 @@ def test_problems_are_reported_with_their_lines(tmp_path):
         {"text": long.replace("Monday", "Tuesday"), "label": "unrelated"},
         {"text": "  " + long.upper(), "label": "unrelated"},
         {"text": "abc def", "label": "reporting", "spans": [{"start": 0, "end": 5}, {"start": 3, "end": 7}]},
-        {"text": "abc", "label": "propaganda", "spans": [{"start": 2, "end": 10}]},
+        {"text": "abc", "label": "reporting", "spans": [{"start": 2, "end": 10}]},
         {"text": "", "label": "propaganda"},
     ]
     path = corpus_factory.write(tmp_path / "bad.jsonl", rows)

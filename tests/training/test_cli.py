@@ -69,8 +69,14 @@ def test_eval_prints_a_table_and_writes_metrics(tiny_models_dir, tiny_data, tmp_
     assert "overall" in res.output
 
 
-def test_data_check_exit_status(tiny_data, tmp_path):
-    assert runner.invoke(app, ["data", "check", str(tiny_data)]).exit_code == 0
+def test_data_check_exit_status(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        '{"text": "We will rise and win, brothers.", "label": "propaganda"}\n'
+        '{"text": "The ministry said the figures were provisional.", "label": "reporting"}\n'
+        '{"text": "Our cat sleeps on the windowsill all afternoon.", "label": "unrelated"}\n'
+    )
+    assert runner.invoke(app, ["data", "check", str(good)]).exit_code == 0
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "label": "propaganda", "spans": [{"start": 0, "end": 9}]}\n')
     res = runner.invoke(app, ["data", "check", str(bad)])

@@ -48,7 +48,7 @@ def test_metadata_describes_the_model(tiny_model, tiny_data):
     assert meta["data"][0]["sha256"] == artifacts.sha256_file(tiny_data)
     assert meta["counts"] == {"propaganda": 60, "reporting": 80, "unrelated": 60}
     assert meta["skipped"] == 1  # the one record labelled "unknown"
-    assert 0 < meta["thresholds"]["decision"] < 1 and 0 < meta["thresholds"]["span"] < 1
+    assert 0.5 <= meta["thresholds"]["decision"] <= 1 and 0 < meta["thresholds"]["span"] <= 1
     assert meta["metrics"]["held_out"]["n"] == meta["test_documents"] > 0
     assert meta["temperature"] > 0 and meta["train_seconds"] > 0
 

@@ -1,0 +1,78 @@
+"""The public datasets in ../shared/data, read from a path (never copied into the repo).
+
+They serve experiments and benchmarks only: the default model never trains on
+them. Each evaluation set measures one thing: a false-positive rate on a source
+of reporting or unrelated text, or recall on a source of propaganda.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupShuffleSplit
+
+from training.corpus import Record
+from training.markers import has_is_marker
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    measure: str  # "fpr" or "recall"
+    records: list[Record]
+
+
+def _read(path: Path, keep=lambda r: True, label=None) -> list[Record]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if not keep(r):
+                continue
+            out.append(
+                Record(
+                    text=r["text"],
+                    label=label or r["label"],
+                    id=r["id"],
+                    source=path.stem,
+                    group=f"{path.stem}/{r.get('group') or r['id']}",
+                )
+            )
+    return out
+
+
+def sources(shared: Path) -> dict[str, tuple[str, list[Record]]]:
+    """name -> (measure, labelled records) for every labelled source."""
+    d = Path(shared)
+    fan = d / "isis_fanboy_tweets.jsonl"
+    return {
+        "aboutisis (reporting)": ("fpr", _read(d / "aboutisis_tweets.jsonl")),
+        "counter-narratives (reporting)": ("fpr", _read(d / "conan_counter_narratives.jsonl")),
+        "ptc (reporting)": ("fpr", _read(d / "ptc_news_articles.jsonl", lambda r: r["label"] == "reporting")),
+        "ptc (unrelated)": ("fpr", _read(d / "ptc_news_articles.jsonl", lambda r: r["label"] == "unrelated")),
+        "bbc (unrelated)": ("fpr", _read(d / "bbc_news.jsonl")),
+        "stormfront hate (propaganda)": ("recall", _read(d / "stormfront_train.jsonl", lambda r: r["label"] == "propaganda")),
+        "pro-IS tweets with markers": ("recall", _read(fan, lambda r: has_is_marker(r["text"]))),
+        "pro-IS tweets without markers": ("recall", _read(fan, lambda r: not has_is_marker(r["text"]))),
+    }
+
+
+def split_half(records: list[Record], seed: int = 0) -> tuple[list[Record], list[Record]]:
+    """Train/test halves split by author (group), so no author is on both sides."""
+    if len(records) < 2:
+        return records, []
+    gss = GroupShuffleSplit(n_splits=1, test_size=0.5, random_state=seed)
+    tr, te = next(gss.split(records, groups=[r.group for r in records]))
+    return [records[i] for i in tr], [records[i] for i in te]
+
+
+def rate(model, records: list[Record]) -> float:
+    """Share of `records` the model labels propaganda (FPR or recall, by the set)."""
+    labels = []
+    for i in range(0, len(records), 1024):
+        proba = model.predict_proba([r.text for r in records[i : i + 1024]])
+        labels.append(proba[:, 0] >= model.threshold)
+    return float(np.concatenate(labels).mean()) if labels else float("nan")
