@@ -4,27 +4,20 @@ The article is third-party text, so it is read from ../shared and never copied
 here; the gold passages are character offsets into it.
 """
 
-import hashlib
-
 import pytest
 
 from tests.conftest import SHARED
+from training.metrics import span_metrics
+from training.realdata import SEED_ARTICLE, SEED_ARTICLE_GOLD, SEED_ARTICLE_OTHER_QUOTES, read_seed_article
 
-ARTICLE = SHARED / "seeds" / "000_109bbd639d193593.txt"
-SHA256 = "985c591b375cee44ea8a886bf783771805ee3e6e24ef0fc556a42b28e803b81b"
-# The four leaflet/pamphlet quotes and the two short quoted phrases of the IS.
-GOLD = [(2248, 2325), (2370, 2611), (2658, 2686), (2710, 2739), (2809, 2866), (2889, 3023)]
-# The sheikh's three quotes and the analyst's quote.
-OTHER_QUOTES = [(833, 967), (989, 1231), (1392, 1515), (1557, 1762)]
+GOLD, OTHER_QUOTES = SEED_ARTICLE_GOLD, SEED_ARTICLE_OTHER_QUOTES
 
-pytestmark = pytest.mark.skipif(not ARTICLE.is_file(), reason="../shared/seeds is not present")
+pytestmark = pytest.mark.skipif(not (SHARED / "seeds" / SEED_ARTICLE).is_file(), reason="../shared/seeds is not present")
 
 
 @pytest.fixture(scope="module")
 def article() -> str:
-    text = ARTICLE.read_text(encoding="utf-8")
-    assert hashlib.sha256(text.encode()).hexdigest() == SHA256, "the seed article changed; re-derive GOLD"
-    return text
+    return read_seed_article(SHARED / "seeds")
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +41,8 @@ def test_nothing_else_is_highlighted(result, article):
         assert inside, f"span outside the leaflet passages: {s['text']!r}"
     for start, end in OTHER_QUOTES:
         assert not any(s["start"] < end and start < s["end"] for s in result["spans"])
+
+
+def test_character_level_precision_and_recall(result):
+    m = span_metrics([(GOLD, [(s["start"], s["end"]) for s in result["spans"]])])
+    assert m["precision"] >= 0.9 and m["recall"] >= 0.9, m

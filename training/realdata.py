@@ -76,3 +76,21 @@ def rate(model, records: list[Record]) -> float:
         proba = model.predict_proba([r.text for r in records[i : i + 1024]])
         labels.append(proba[:, 0] >= model.threshold)
     return float(np.concatenate(labels).mean()) if labels else float("nan")
+
+
+# The founding example, ../shared/seeds/000_109bbd639d193593.txt: character
+# offsets of the IS leaflet/pamphlet quotes and the two short quoted IS phrases
+# (gold spans), and of the sheikh's and the analyst's quotes (not propaganda).
+SEED_ARTICLE = "000_109bbd639d193593.txt"
+SEED_ARTICLE_SHA256 = "985c591b375cee44ea8a886bf783771805ee3e6e24ef0fc556a42b28e803b81b"
+SEED_ARTICLE_GOLD = [(2248, 2325), (2370, 2611), (2658, 2686), (2710, 2739), (2809, 2866), (2889, 3023)]
+SEED_ARTICLE_OTHER_QUOTES = [(833, 967), (989, 1231), (1392, 1515), (1557, 1762)]
+
+
+def read_seed_article(shared_seeds: Path) -> str:
+    import hashlib
+
+    text = (Path(shared_seeds) / SEED_ARTICLE).read_text(encoding="utf-8")
+    if hashlib.sha256(text.encode()).hexdigest() != SEED_ARTICLE_SHA256:
+        raise ValueError("the seed article changed; its gold offsets no longer apply")
+    return text
