@@ -115,7 +115,7 @@ def check(paths: list[Path]) -> dict:
         "by_movement": field("movement"),
         "by_lang": field("lang"),
         "languages": Counter(o.get("lang") or "-" for _, _, o in valid),
-        "span_documents": sum(1 for _, _, o in valid if o.get("spans")),
+        "span_documents": Counter(o.get("label") for _, _, o in valid if o.get("spans")),
         "pairs": len({o["pair"] for _, _, o in valid if o.get("pair")}),
         "errors": errors,
         "warnings": warnings,
@@ -134,7 +134,9 @@ def print_report(report: dict, console: Console) -> None:
     table.add_row("total", *(str(report["labels"][lab]) for lab in LABELS), style="bold")
     console.print(table)
     langs = ", ".join(f"{k}: {v}" for k, v in sorted(report["languages"].items()))
-    console.print(f"languages: {langs}; documents with gold spans: {report['span_documents']}; pairs: {report['pairs']}")
+    spans = ", ".join(f"{k}: {v}" for k, v in sorted(report["span_documents"].items()))
+    console.print(f"languages: {langs}", highlight=False)
+    console.print(f"documents with gold spans: {spans or 0}; contrastive pairs: {report['pairs']}", highlight=False)
     for w in report["warnings"][:20]:
         console.print(f"[yellow]warning[/] {w}", highlight=False)
     if len(report["warnings"]) > 20:

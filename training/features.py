@@ -16,6 +16,7 @@ from training.text.quotes import find_quotes
 from training.text.tokens import tokens
 
 QUOTE_PREFIX = "q_"
+CONTEXT_PREFIX = "c_"
 
 
 def voice_tokens(text: str, quote_namespace: bool = True) -> list[str]:
@@ -33,10 +34,21 @@ def voice_tokens(text: str, quote_namespace: bool = True) -> list[str]:
     return out
 
 
-class VoiceTokenizer(TransformerMixin, BaseEstimator):
-    """Turn raw texts into space-joined voice tokens for a word vectoriser.
+def _item_tokens(item, quote_namespace: bool) -> list[str]:
+    if isinstance(item, tuple):
+        # A quoted segment with its attribution: the words around the quote
+        # live in their own namespace, so "read the pamphlet" can speak for it.
+        words, context = item
+        return voice_tokens(words, quote_namespace) + [CONTEXT_PREFIX + t for t in tokens(context)]
+    return voice_tokens(item, quote_namespace)
 
-    Stateless: `fit` only records the input width, as scikit-learn expects.
+
+class VoiceTokenizer(TransformerMixin, BaseEstimator):
+    """Turn texts into space-joined voice tokens for a word vectoriser.
+
+    An item is a document (a string) or a quoted segment with its attribution
+    (a `(words, context)` tuple). Stateless: `fit` only records the input
+    width, as scikit-learn expects.
     """
 
     def __init__(self, quote_namespace: bool = True):
@@ -48,7 +60,7 @@ class VoiceTokenizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> list[str]:
         qn = self.quote_namespace
-        return [" ".join(voice_tokens(t, qn)) for t in X]
+        return [" ".join(_item_tokens(item, qn)) for item in X]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(["voice_tokens"], dtype=object)

@@ -24,7 +24,7 @@ from training.features import VoiceTokenizer
 from training.labels import LABELS, PROPAGANDA, REPORTING
 from training.metrics import document_metrics, span_metrics, threshold_for_precision
 from training.model import Model
-from training.text.segments import segment
+from training.text.segments import Segment, scoring_input, segment
 
 Progress = Callable[[str], None]
 
@@ -73,19 +73,23 @@ def _overlaps(seg_start: int, seg_end: int, spans) -> bool:
     return any(s < seg_end and seg_start < e for s, e in spans)
 
 
-def segment_examples(records: list[Record]) -> list[tuple[str, str, str]]:
+def segment_examples(records: list[Record]) -> list[tuple[object, str, str]]:
     """(text, label, group) for the segments of documents that carry gold spans."""
     out = []
     for r in records:
         if not r.spans:
             continue
+        segs = segment(r.text)
         for s, e in r.spans:
-            out.append((r.text[s:e], PROPAGANDA, r.group))
+            # Scored as the segmenter would present it: as a quote with its attribution.
+            seg = next((g for g in segs if g.start <= s and e <= g.end and g.kind == "quote"), None)
+            item = scoring_input(r.text, Segment(s, e, "quote")) if seg else r.text[s:e]
+            out.append((item, PROPAGANDA, r.group))
         # The rest of such a document is reporting voice: the officials' quotes
         # and the attributions ("read the pamphlet") around the propaganda.
-        for seg in segment(r.text):
+        for seg in segs:
             if not _overlaps(seg.start, seg.end, r.spans):
-                out.append((r.text[seg.start : seg.end], REPORTING, r.group))
+                out.append((scoring_input(r.text, seg), REPORTING, r.group))
     return out
 
 
@@ -119,7 +123,8 @@ def _span_threshold(pairs: list[tuple[list, list[tuple[int, int, float]]]]) -> f
     f1 = 2 * tp / (pred + n_gold)
     last = np.r_[p[1:] != p[:-1], True]
     best = np.flatnonzero(last)[np.argmax(f1[last])]
-    # Never flag segments the model thinks are more likely not propaganda.
+    # A floor, so that a corpus with few gold spans cannot push the cut down
+    # to where nearly every sentence is flagged.
     return float(max(p[best], 0.2))
 
 
@@ -141,7 +146,9 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
     # Out-of-fold logits give the calibration and the thresholds data the final
     # model has not memorised; twins and authors stay within one fold.
     oof = np.zeros((len(texts), len(LABELS)))
-    span_docs = [i for i, r in enumerate(train_recs) if r.label == REPORTING]
+    # Only documents with gold spans are fully annotated for spans: elsewhere a
+    # quoted slogan may be propaganda that nobody marked.
+    span_docs = [i for i, r in enumerate(train_recs) if r.spans]
     seg_scores: dict[int, tuple[list, np.ndarray]] = {}
     folds = min(cfg.folds, len(set(groups)))
     for k, (tr, va) in enumerate(GroupKFold(n_splits=folds).split(X, y, groups)):
@@ -152,7 +159,7 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
         for i in (i for i in span_docs if i in va_set):
             segs = segment(train_recs[i].text)
             if segs:
-                Xs = features.transform([train_recs[i].text[s.start : s.end] for s in segs])
+                Xs = features.transform([scoring_input(train_recs[i].text, s) for s in segs])
                 seg_scores[i] = [(s.start, s.end, 0.0) for s in segs], _ordered_logits(clf, Xs)
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])

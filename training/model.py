@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from training.calibration import calibrated
 from training.labels import LABELS
 from training.metrics import decide
-from training.text.segments import Segment, segment
+from training.text.segments import Segment, scoring_input, segment
 from training.text.tokens import tokens_with_offsets
 
 EVIDENCE_WORDS = 5
@@ -95,7 +95,7 @@ class Model:
     def segment_scores(self, texts: Sequence[str]) -> tuple[list[list[Segment]], list[np.ndarray], Any]:
         """Segments of each text and their propaganda probabilities, in one transform."""
         segs = [segment(t) for t in texts]
-        flat = [t[s.start : s.end] for t, ss in zip(texts, segs) for s in ss]
+        flat = [scoring_input(t, s) for t, ss in zip(texts, segs) for s in ss]
         if not flat:
             return segs, [np.zeros(0) for _ in texts], None
         X = self.features.transform(flat)

@@ -85,6 +85,31 @@ def segment(text: str, quotes: list[Quote] | None = None) -> list[Segment]:
     return out
 
 
+CONTEXT_CHARS = 60
+
+
+def attribution(text: str, seg: Segment) -> str:
+    """The author's words on either side of a quote, within its line: who is speaking.
+
+    "read the pamphlet" and "said the analyst" are how a reporter marks whose
+    words a quote is, so a quote is scored together with them.
+    """
+    if seg.kind != "quote":
+        return ""
+    line_start = text.rfind("\n", 0, seg.start) + 1
+    line_end = text.find("\n", seg.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, seg.start - CONTEXT_CHARS) : _mark_start(text, seg.start)]
+    after = text[seg.end + 1 : min(line_end, seg.end + 1 + CONTEXT_CHARS)]
+    return before + " \n " + after
+
+
+def scoring_input(text: str, seg: Segment) -> str | tuple[str, str]:
+    """What the model scores for a segment: its words, and a quote's attribution."""
+    words = text[seg.start : seg.end]
+    return (words, attribution(text, seg)) if seg.kind == "quote" else words
+
+
 def _mark_start(text: str, start: int) -> int:
     """Offset of the opening mark before a quote's first word."""
     i = start
