@@ -146,3 +146,15 @@ def print_report(report: dict, console: Console) -> None:
     if len(report["errors"]) > 200:
         console.print(f"... and {len(report['errors']) - 200} more errors")
     console.print("[green]ok[/]" if not report["errors"] else f"[red]{len(report['errors'])} error(s)[/]")
+
+
+def markdown(report: dict) -> str:
+    """The counts as Markdown tables, for the data card."""
+    lines = [f"{report['records']} records: " + ", ".join(f"{lab} {report['labels'][lab]}" for lab in LABELS) + "."]
+    spans = ", ".join(f"{k} {v}" for k, v in sorted(report["span_documents"].items()))
+    lines.append(f"Documents with gold spans: {spans}. Contrastive pairs: {report['pairs']}.")
+    for name, title in (("by_lang", "language"), ("by_movement", "movement"), ("by_genre", "genre")):
+        lines += ["", f"| {title} | " + " | ".join(LABELS) + " |", "|---|" + "---:|" * len(LABELS)]
+        for k in sorted({k for _, k in report[name]}):
+            lines.append(f"| {k} | " + " | ".join(str(report[name].get((lab, k), 0)) for lab in LABELS) + " |")
+    return "\n".join(lines) + "\n"

@@ -160,12 +160,20 @@ def evaluate(
 
 
 @data_app.command("check")
-def data_check(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).")] = None) -> None:
+def data_check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).")] = None,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print the counts as Markdown tables.")] = False,
+) -> None:
     """Validate labelled JSONL: schema, spans, duplicates and balance."""
-    from training.check import check, print_report
+    from training.check import check, markdown, print_report
 
     with user_errors():
         report = check(paths or [DEFAULT_SEEDS])
-        print_report(report, Console())
+        if as_markdown:
+            sys.stdout.write(markdown(report))
+            for e in report["errors"]:
+                err.print(f"error {e}", highlight=False)
+        else:
+            print_report(report, Console())
         if report["errors"]:
             raise typer.Exit(1)
