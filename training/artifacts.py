@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import skops.io as sio
@@ -56,7 +57,11 @@ def save(model: Model, models_dir: Path, make_current: bool = True) -> Path:
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=models_dir))
     try:
-        sio.dump({"features": model.features, "classifier": model.classifier}, tmp / WEIGHTS)
+        sio.dump(
+            {"features": model.features, "classifier": model.classifier},
+            tmp / WEIGHTS,
+            compression=zipfile.ZIP_DEFLATED,
+        )
         meta = dict(model.metadata, artifact_sha256=sha256_file(tmp / WEIGHTS))
         (tmp / METADATA).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         model.metadata = meta

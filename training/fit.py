@@ -142,6 +142,14 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
     progress(f"vectorising {len(texts)} examples ({len(extra)} from span segments)")
     features = _features(cfg)
     X = features.fit_transform(texts)
+    # numpy ints would each become a file in the skops zip (minutes to save);
+    # plain ints are stored inline.
+    vec = features[-1]
+    vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
+    # The terms cut by min_df/max_features are only kept for introspection
+    # and would triple the artifact.
+    if hasattr(vec, "stop_words_"):
+        del vec.stop_words_
 
     # Out-of-fold logits give the calibration and the thresholds data the final
     # model has not memorised; twins and authors stay within one fold.
