@@ -27,7 +27,8 @@ _CACHE = 1 << 17  # raw tokens remembered per namespace
 _MAX_EXPANSIONS = 1 << 14
 
 
-def _supported(vec) -> bool:
+def supported_vectorizer(vec) -> bool:
+    """A word n-gram tf-idf on whitespace-split voice tokens, the shape `_features` builds."""
     return (
         type(vec) is TfidfVectorizer
         and vec.analyzer == "word"
@@ -123,7 +124,7 @@ class FastTfidf:
         """The fast path for `features`, or None where it does not apply."""
         if not isinstance(features, Pipeline) or len(features) != 2:
             return None
-        if type(features[0]) is not VoiceTokenizer or not _supported(features[-1]):
+        if type(features[0]) is not VoiceTokenizer or not supported_vectorizer(features[-1]):
             return None
         return cls(features)
 

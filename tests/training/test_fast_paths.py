@@ -153,3 +153,24 @@ def test_two_word_check_equals_counting_words(text, a, b):
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     expected = sum(any(c.isalnum() for c in w) for w in text[start:end].split()) >= 2
     assert _has_two_words(text, start, end) == expected
+
+
+@pytest.mark.parametrize(
+    "config",
+    [TrainConfig(), TrainConfig(max_features=40), TrainConfig(ngram_max=1), TrainConfig(min_df=1, max_features=None)],
+    ids=["default", "max-features-cut", "unigrams", "no-limits"],
+)
+def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
+    from training.corpus import read_corpus
+    from training.vocabulary import fit_transform
+
+    records = read_corpus([tiny_data]).records
+    items = [r.text for r in records] + [scoring_input(t, s) for t in SAMPLES[1:6] for s in segment(t)]
+    reference, fast = _features(config), _features(config)
+    X_ref, X_fast = reference.fit_transform(items), fit_transform(fast, items)
+    assert fast[-1].vocabulary_ == reference[-1].vocabulary_
+    assert np.array_equal(fast[-1].idf_, reference[-1].idf_)
+    # The same arrays in the same order, so the classifier's sums are bit-identical.
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(X_fast, part), getattr(X_ref, part)), part
+    assert abs(reference.transform(items) - fast.transform(items)).max() == 0
