@@ -24,3 +24,14 @@ def test_openapi_still_documents_the_response_model(client):
     schema = client.get("/openapi.json").json()
     ok = schema["paths"]["/v1/score"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/ScoreResponse"}
+
+
+def test_big_requests_go_to_the_threadpool_with_the_same_result(client, monkeypatch):
+    from service.routes import score
+
+    texts = ['"Rise and fight the traitors, brothers" read the leaflet. Police said it was old.'] * 3
+    inline = client.post("/v1/score", json={"texts": texts}).json()
+    monkeypatch.setattr(score, "INLINE_CHARS", 0)
+    threaded = client.post("/v1/score", json={"texts": texts}).json()
+    assert threaded == inline
+    assert client.post("/v1/score", json={"texts": ["x" * 2001]}).json()["error"]["code"] == "text_too_long"
