@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from service.deps import get_settings, get_store
 from service.schemas import ErrorResponse, ScoreRequest, ScoreResponse
@@ -21,13 +22,23 @@ _ERRORS = {code: {"model": ErrorResponse} for code in (400, 413, 422, 503)}
 # Scoring is CPU-bound, so threads add no throughput (the GIL), only a hop per
 # request and GIL sharing that makes concurrent requests all finish late.
 # Requests up to INLINE_CHARS (a few milliseconds of work) are therefore
-# scored on the event loop, in arrival order; bigger ones go to the
-# threadpool so that the loop (health checks, other clients) never stalls long.
+# scored on the event loop, in arrival order; bigger ones go to a worker
+# thread so that the loop (health checks, other clients) never stalls long,
+# one at a time, so that eight big batches do not hold eight sets of
+# intermediate arrays in memory at once.
 INLINE_CHARS = 20_000
+
+
+def _one_at_a_time(request: Request) -> anyio.CapacityLimiter:
+    state = request.app.state
+    if getattr(state, "score_limiter", None) is None:
+        state.score_limiter = anyio.CapacityLimiter(1)
+    return state.score_limiter
 
 
 @router.post("/v1/score", response_model=ScoreResponse, responses=_ERRORS)
 async def score(
+    request: Request,
     req: ScoreRequest,
     store: Annotated[ModelStore, Depends(get_store)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -38,7 +49,7 @@ async def score(
     if size <= INLINE_CHARS:
         body = score_request(model, req, settings)
     else:
-        body = await run_in_threadpool(score_request, model, req, settings)
+        body = await anyio.to_thread.run_sync(score_request, model, req, settings, limiter=_one_at_a_time(request))
     # Serialised by orjson straight from the dicts the model builds: ten times
     # cheaper than validating them into the response model first (which still
     # documents the shape; tests hold the body to it).
