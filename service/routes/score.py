@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from service.deps import get_settings, get_store
 from service.schemas import ErrorResponse, ScoreRequest, ScoreResponse
@@ -19,9 +19,12 @@ _ERRORS = {code: {"model": ErrorResponse} for code in (400, 413, 422, 503)}
 # blocks the event loop.
 @router.post("/v1/score", response_model=ScoreResponse, responses=_ERRORS)
 def score(
+    request: Request,
     req: ScoreRequest,
     store: Annotated[ModelStore, Depends(get_store)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> dict:
     """Score one text or a batch: label, calibrated scores and propaganda spans."""
-    return score_request(store.get(), req, settings)
+    body = score_request(store.get(), req, settings)
+    request.app.state.metrics.observe_scores(body["model"]["version"], body["results"])
+    return body

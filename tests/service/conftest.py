@@ -7,7 +7,7 @@ from service.settings import Settings
 
 @pytest.fixture()
 def settings(tmp_path) -> Settings:
-    return Settings(models_dir=tmp_path, max_text_chars=2000, max_batch=4)
+    return Settings(models_dir=tmp_path, max_text_chars=2000, max_batch=4, open=True)
 
 
 @pytest.fixture()
