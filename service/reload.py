@@ -94,10 +94,10 @@ class Reloader:
         if stamp == self._stamp:
             return False
         self._stamp = stamp
-        data = _read_generation(self.path)
-        if data is None or data["token"] == self._seen:
-            return False
         with self._lock:
+            data = _read_generation(self.path)
+            if data is None or data["token"] == self._seen:
+                return False
             self._seen = data["token"]
             try:
                 self.store.load_folder(Path(data["folder"]))

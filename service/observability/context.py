@@ -57,7 +57,7 @@ class RequestContextMiddleware:
         except Exception as e:
             log.error(
                 "unhandled %s", type(e).__name__, exc_info=self.log_text,
-                extra={"fields": {"stack": _stack(e)}} if not self.log_text else None,
+                extra={"request_id": rid, "fields": {} if self.log_text else {"stack": _stack(e)}},
             )
             if not status:
                 status = 500
@@ -80,7 +80,7 @@ class RequestContextMiddleware:
                 fields["key"] = key
             if self.log_text and body:
                 fields["body"] = body.decode("utf-8", "replace")
-            access.info("request", extra={"fields": fields})
+            access.info("request", extra={"request_id": rid, "fields": fields})
             request_id.reset(token)
 
 
