@@ -70,7 +70,10 @@ def train_model(data: list[Path], out: Path, console: Console, make_current: boo
         if "spans" in held:
             table.add_row("held-out span char F1", f"{held['spans']['f1']:.3f}")
     t = meta["thresholds"]
-    table.add_row("thresholds (decision / span)", f"{t['decision']:.3f} / {t['span']:.3f}")
+    table.add_row(
+        "thresholds (decision / quote span / text span)",
+        f"{t['decision']:.3f} / {t['span']:.3f} / {t.get('span_text', t['span']):.3f}",
+    )
     table.add_row("training time", f"{meta['train_seconds']:.1f} s")
     table.add_row("saved to", str(folder))
     console.print(table)
