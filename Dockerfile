@@ -16,7 +16,8 @@ RUN modlens train --data seeds --out /app/models
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 modlens
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /app/models /app/models
+# Owned by the service user: a reload writes models/.reload-generation for the other workers.
+COPY --from=build --chown=modlens:modlens /app/models /app/models
 WORKDIR /app
 ENV PATH=/opt/venv/bin:$PATH \
     MODLENS_MODELS_DIR=/app/models \

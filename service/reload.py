@@ -76,16 +76,21 @@ class Reloader:
             try:
                 folder = artifacts.resolve(self.settings.model_dir, self.settings.models_dir)
                 model, _ = self.store.load_folder(folder)
-            except ArtifactError as e:
+            except (ArtifactError, OSError) as e:
                 self.store.refused(str(e))
                 self._outcome("refused")
                 raise ServiceError(422, "model_rejected", f"reload refused, still serving {previous}: {e}") from None
-            self._seen = request_reload(self.settings, folder)
+            notified = True
+            try:
+                self._seen = request_reload(self.settings, folder)
+            except OSError as e:  # e.g. a read-only models folder: this worker has reloaded anyway
+                notified = False
+                log.error("reloaded here, but cannot tell other workers (%s): %s", self.path, e)
             self._stamp = self._stat()
             self._outcome("ok")
         finally:
             self._lock.release()
-        return {"previous": previous, "version": model.version, "folder": str(folder)}
+        return {"previous": previous, "version": model.version, "folder": str(folder), "workers_notified": notified}
 
     # -- following reloads made elsewhere -------------------------------------
     def poll(self) -> bool:
@@ -101,7 +106,7 @@ class Reloader:
             self._seen = data["token"]
             try:
                 self.store.load_folder(Path(data["folder"]))
-            except ArtifactError as e:
+            except (ArtifactError, OSError) as e:
                 self.store.refused(str(e))
                 self._outcome("refused")
                 log.error("reload refused, still serving %s: %s", self.store.version, e)

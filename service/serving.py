@@ -85,10 +85,14 @@ def run_workers(settings: Settings, log_config: dict) -> None:
             try:
                 folder = artifacts.resolve(settings.model_dir, settings.models_dir)
                 model = artifacts.load(folder)
-            except ArtifactError as e:
+            except (ArtifactError, OSError) as e:
                 log.error("SIGHUP: reload refused, workers keep their model: %s", e)
                 return
-            request_reload(settings, folder)
+            try:
+                request_reload(settings, folder)
+            except OSError as e:
+                log.error("SIGHUP: cannot tell the workers (%s): %s", e.filename, e.strerror)
+                return
             log.info("SIGHUP: workers are reloading %s", model.version)
 
     made = prepare_multiprocess_metrics()

@@ -12,6 +12,7 @@ class ReloadResult(BaseModel):
     previous: str | None
     version: str
     folder: str
+    workers_notified: bool
 
 
 # A plain `def`: loading a model is blocking work, so it runs in the threadpool

@@ -48,7 +48,7 @@ def test_load(tmp_path, two_models, capsys):
 
         # A body far over the limit, streamed without a length, is refused before it is all read.
         def chunks():
-            for _ in range(2000):
+            for _ in range(1100):  # 11 MB, past the default 10 MiB
                 yield b" " * 10_000
 
         big = httpx.post(f"{base}/v1/score", content=chunks(), headers={**H, "content-type": "application/json"})

@@ -100,3 +100,13 @@ def test_a_follower_refuses_a_folder_damaged_after_the_reload(two_models):
         shutil.rmtree(second)
         assert not b.app.state.reloader.poll()
         assert _version(b) == first.name and b.app.state.store.last_error
+
+
+def test_when_other_workers_cannot_be_told_this_worker_still_reloads(two_models):
+    models, first, second = two_models
+    with TestClient(create_app(_settings(models))) as c:
+        artifacts.set_current(models, second)
+        generation_file(c.app.state.settings).mkdir()  # unwritable as a file, even for root
+        res = c.post("/v1/admin/reload", headers=H)
+        assert res.status_code == 200 and res.json()["workers_notified"] is False
+        assert _version(c) == second.name
