@@ -69,8 +69,10 @@ class Reloader:
     # -- reloading in this process ------------------------------------------
     def reload(self) -> dict:
         """Load the current model and swap to it here, then tell the other workers."""
-        if not self._lock.acquire(blocking=False):
-            raise ServiceError(409, "reload_in_progress", "a reload is already running; try again shortly")
+        # Waits for a reload already running here (or a follow-up of one from
+        # another worker) rather than refusing: reloads are rare and short.
+        if not self._lock.acquire(timeout=60):
+            raise ServiceError(409, "reload_in_progress", "another reload has been running for a minute; try again later")
         try:
             previous = self.store.version
             try:

@@ -1,7 +1,6 @@
 """Against a real uvicorn on loopback, started by the real CLI: load, reload under load, many workers.
 
-Each test prints its figures (run pytest with -s to see them, or read the
-report in the README's "Security and operations" section).
+Each test prints its figures as a `[figures]` line in the pytest output.
 """
 
 import json

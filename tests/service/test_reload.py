@@ -110,3 +110,32 @@ def test_when_other_workers_cannot_be_told_this_worker_still_reloads(two_models)
         res = c.post("/v1/admin/reload", headers=H)
         assert res.status_code == 200 and res.json()["workers_notified"] is False
         assert _version(c) == second.name
+
+
+def test_a_request_in_flight_finishes_on_the_model_it_started_with(two_models):
+    import threading
+
+    models, first, second = two_models
+    with TestClient(create_app(_settings(models))) as c:
+        old = c.app.state.store.get()
+        entered, release = threading.Event(), threading.Event()
+        real = old.score
+
+        def held(*args, **kwargs):
+            entered.set()
+            release.wait(10)
+            return real(*args, **kwargs)
+
+        old.score = held  # this one request is held mid-scoring while the model is swapped
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(res=c.post("/v1/score", json=TEXT, headers=H)))
+        worker.start()
+        assert entered.wait(10)
+        artifacts.set_current(models, second)
+        assert c.post("/v1/admin/reload", headers=H).status_code == 200
+        old.score = real
+        assert _version(c) == second.name  # new requests already get the new model
+        release.set()
+        worker.join(10)
+        assert result["res"].status_code == 200
+        assert result["res"].json()["model"]["version"] == first.name
