@@ -34,15 +34,15 @@ class Filters:
 
 
 def _stored_span(span: dict, keep_text: bool) -> dict:
-    """A span as stored: offsets, score, kind and evidence features; its words only with the text."""
+    """A span as stored: offsets, score and kind; its words and evidence features only with the text."""
     out = {"start": span["start"], "end": span["end"], "score": span["score"], "kind": span["kind"]}
     evidence = span.get("evidence", [])
     if keep_text:
         out["text"] = span["text"]
         out["evidence"] = evidence
     else:
-        # Features are model vocabulary, not the author's text; offsets locate them.
-        out["evidence"] = [{k: e[k] for k in ("feature", "weight", "start", "end")} for e in evidence]
+        # Features are words of the text too ("join the"): only where and how much.
+        out["evidence"] = [{k: e[k] for k in ("weight", "start", "end")} for e in evidence]
     return out
 
 

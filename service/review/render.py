@@ -28,7 +28,7 @@ def level(score: float) -> int:
 
 
 def evidence_words(span: dict) -> list[str]:
-    return [e.get("text") or e["feature"] for e in span.get("evidence", [])]
+    return [e.get("text") or e.get("feature") or f"{e['start']}–{e['end']}" for e in span.get("evidence", [])]
 
 
 def span_title(span: dict) -> str:
