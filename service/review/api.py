@@ -30,7 +30,8 @@ class DecisionIn(BaseModel):
     action: Literal["propaganda", "reporting", "unrelated", "escalate"]
     note: StrictStr | None = Field(default=None, max_length=5000)
     spans: list[SpanIn] | None = Field(
-        default=None, description="The propaganda passages as the reviewer sees them; omit to leave the model's unjudged."
+        default=None,
+        description="The propaganda passages as the reviewer sees them; omit to leave the model's unjudged.",
     )
 
 

@@ -45,7 +45,8 @@ def _engine(url: str | None, migrate_first: bool = True):
             migrate.upgrade(engine)
         yield engine
     except SQLAlchemyError as e:
-        raise _fail(f"database {engine.url.render_as_string()}: {e.__class__.__name__}: {e.args[0] if e.args else e}") from None
+        detail = e.args[0] if e.args else e
+        raise _fail(f"database {engine.url.render_as_string()}: {e.__class__.__name__}: {detail}") from None
     finally:
         engine.dispose()
 

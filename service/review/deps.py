@@ -57,6 +57,8 @@ def api_user(request: Request, db: Db) -> User:
     row = auth.session_for(db, request.cookies.get(SESSION_COOKIE))
     if row is None:
         raise ServiceError(401, "unauthorized", "log in or send `Authorization: Bearer <token>`")
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not auth.same(request.headers.get(CSRF_HEADER), row.csrf_token):
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not auth.same(
+        request.headers.get(CSRF_HEADER), row.csrf_token
+    ):
         raise CsrfRejected()
     return row.user

@@ -29,7 +29,8 @@ def records(db: Session) -> tuple[list[dict], dict[str, int]]:
     """The export records and counts of what was left out and why."""
     out: list[dict] = []
     skipped = {"not_stored": 0, "escalated_only": 0}
-    items = db.scalars(select(Item).where(Item.status != "pending").order_by(Item.id).options(selectinload(Item.decisions)))
+    decided = select(Item).where(Item.status != "pending").order_by(Item.id)
+    items = db.scalars(decided.options(selectinload(Item.decisions)))
     for item in items:
         labelled = [d for d in item.decisions if d.action in LABEL_ACTIONS]
         if not labelled:

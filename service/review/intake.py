@@ -58,4 +58,4 @@ def enqueue_scored(
         # The rule is the deployment's, not the caller's: scoring still answers.
         log.error("could not queue %d texts for review", len(picked))
         return None
-    return {"queued": [{"index": i, "item_id": n} for i, n in zip(picked, ids)]}
+    return {"queued": [{"index": i, "item_id": n} for i, n in zip(picked, ids, strict=False)]}

@@ -162,7 +162,8 @@ def decide(
     kept = None
     if span_choice:
         # The page lists the model's spans with a checkbox each: the ones left checked are kept.
-        kept = [(item.spans[i]["start"], item.spans[i]["end"]) for i in sorted(set(keep_span)) if 0 <= i < len(item.spans)]
+        chosen = [item.spans[i] for i in sorted(set(keep_span)) if 0 <= i < len(item.spans)]
+        kept = [(s["start"], s["end"]) for s in chosen]
     queue.decide(db, item_id, session.user, action, note=note, spans=kept)
     _, next_id = queue.neighbours(db, item, f)
     done = urlencode({**f.query(), "done": item_id, "action": action})

@@ -72,7 +72,7 @@ def enqueue(
             model_version=model_version,
             status="pending",
         )
-        for t, r in zip(texts, results)
+        for t, r in zip(texts, results, strict=False)
     ]
     db.add_all(items)
     db.commit()
@@ -134,8 +134,10 @@ def checked_spans(item: Item, spans: list[tuple[int, int]] | None) -> list[list[
     out = sorted((int(s), int(e)) for s, e in spans)
     for s, e in out:
         if not 0 <= s < e <= item.text_length:
-            raise ServiceError(422, "invalid_spans", f"span [{s}, {e}) is out of bounds for {item.text_length} characters")
-    for (_, e1), (s2, _) in zip(out, out[1:]):
+            raise ServiceError(
+                422, "invalid_spans", f"span [{s}, {e}) is out of bounds for {item.text_length} characters"
+            )
+    for (_, e1), (s2, _) in zip(out, out[1:], strict=False):
         if s2 < e1:
             raise ServiceError(422, "invalid_spans", "spans overlap")
     return [list(p) for p in out]

@@ -47,7 +47,7 @@ def runs(text: str, spans: list[dict]) -> list[Run]:
         cuts.update((a, b))
     cuts = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[Run] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         idx = next((i for i, s in enumerate(spans) if s["start"] <= a and b <= s["end"]), None)
         quote = any(qa <= a and b <= qb for qa, qb in quotes)
         if idx is None:

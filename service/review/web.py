@@ -31,7 +31,9 @@ SECURITY_HEADERS = {
 
 # autoescape=True for every template, whatever its file name.
 templates = Jinja2Templates(
-    env=jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 )
 templates.env.filters["qs"] = lambda d: urlencode(d)
 

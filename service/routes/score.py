@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from service.deps import get_settings, get_store
-from service.schemas import ErrorResponse, ScoreRequest, ScoreResponse
 from service.review.intake import enqueue_scored
+from service.schemas import ErrorResponse, ScoreRequest, ScoreResponse
 from service.scoring import score_request
 from service.settings import Settings
 from service.store import ModelStore

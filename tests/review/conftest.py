@@ -20,7 +20,9 @@ QUOTING = (
     'victory is near" read one leaflet. "We are worried for our children," said a teacher in Eastport. '
     "Police said they were investigating."
 )
-RECRUITING = "Brothers, rise and join the movement! We will crush the invaders in the valley and our martyrs will be honoured."
+RECRUITING = (
+    "Brothers, rise and join the movement! We will crush the invaders in the valley and our martyrs will be honoured."
+)
 UNRELATED = "The museum in Riverside opens a new exhibition on medieval pottery and textiles next week."
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "review"

@@ -22,8 +22,11 @@ def test_pages_redirect_to_login_without_a_session(client, path):
 
 @pytest.mark.parametrize(
     "method,path,body",
-    [("GET", "/v1/review/items", None), ("GET", "/v1/review/items/1", None),
-     ("POST", "/v1/review/items/1/decision", {"action": "reporting"})],
+    [
+        ("GET", "/v1/review/items", None),
+        ("GET", "/v1/review/items/1", None),
+        ("POST", "/v1/review/items/1/decision", {"action": "reporting"}),
+    ],
 )
 def test_api_answers_401_without_credentials(client, method, path, body):
     res = client.request(method, path, json=body)
@@ -57,7 +60,9 @@ def test_decision_form_without_or_with_a_wrong_csrf_token_is_refused(logged_in):
         res = logged_in.post(f"/review/items/{item}/decide", data=form, follow_redirects=False)
         assert res.status_code == 403
     assert logged_in.get(f"/v1/review/items/{item}").json()["decisions"] == []
-    ok = logged_in.post(f"/review/items/{item}/decide", data={"action": "reporting", "csrf_token": token}, follow_redirects=False)
+    ok = logged_in.post(
+        f"/review/items/{item}/decide", data={"action": "reporting", "csrf_token": token}, follow_redirects=False
+    )
     assert ok.status_code == 303
     assert [d["action"] for d in logged_in.get(f"/v1/review/items/{item}").json()["decisions"]] == ["reporting"]
 

@@ -28,9 +28,11 @@ def live(tmp_path_factory, tiny_model_dir):
     server = Server(work, env)
     try:
         texts = {"quoting": QUOTING, "recruiting": RECRUITING, "unrelated": UNRELATED, "xss": XSS}
-        res = httpx.post(f"{server.base}/v1/score", json={"texts": list(texts.values()), "review": True, "source": "forum"})
+        res = httpx.post(
+            f"{server.base}/v1/score", json={"texts": list(texts.values()), "review": True, "source": "forum"}
+        )
         assert res.status_code == 200, res.text
-        ids = {name: q["item_id"] for name, q in zip(texts, res.json()["review"]["queued"])}
+        ids = {name: q["item_id"] for name, q in zip(texts, res.json()["review"]["queued"], strict=False)}
         yield server.base, db, ids
     finally:
         server.stop()
@@ -89,7 +91,8 @@ def test_review_end_to_end_with_the_keyboard(browser, live):
 
     with sqlite3.connect(db) as con:
         [(action, user, note, spans)] = con.execute(
-            "SELECT d.action, u.username, d.note, d.spans FROM decisions d JOIN users u ON u.id = d.user_id WHERE item_id = ?",
+            "SELECT d.action, u.username, d.note, d.spans FROM decisions d"
+            " JOIN users u ON u.id = d.user_id WHERE item_id = ?",
             (item,),
         ).fetchall()
     assert (action, user, note) == ("reporting", "ana", "news report quoting a leaflet")

@@ -10,8 +10,10 @@ import threading
 
 import httpx
 
+from service.review import auth
+from service.review.store import ReviewStore
 from tests.review.conftest import PASSWORD, QUOTING, RECRUITING, UNRELATED
-from tests.review.live import Server, cli, env_for
+from tests.review.live import Server, env_for
 
 N_ITEMS = 60
 KILL_AFTER = 20
@@ -29,11 +31,14 @@ def _form_client(base: str) -> tuple[httpx.Client, str]:
 def test_acknowledged_decisions_survive_kill_9(tmp_path, tiny_model_dir):
     db = tmp_path / "reviews.db"
     env = env_for(tiny_model_dir, f"sqlite:///{db}")
-    assert cli("reviews", "users", "add", "ana", "--password-stdin", env=env, stdin=PASSWORD + "\n").returncode == 0
-    token = cli("reviews", "users", "token", "ana", "--name", "crash-test", env=env).stdout.strip()
+    # The account is made in-process (other tests cover the CLI): two interpreter starts saved.
+    store = ReviewStore(f"sqlite:///{db}")
+    with store.session() as s:
+        token = auth.new_api_token(s, auth.add_user(s, "ana", PASSWORD), "crash-test")
+    store.close()
     server = Server(tmp_path, env)
     try:
-        texts = [f"{t} ({i})" for i, t in zip(range(N_ITEMS), [QUOTING, RECRUITING, UNRELATED] * N_ITEMS)]
+        texts = [f"{t} ({i})" for i, t in zip(range(N_ITEMS), [QUOTING, RECRUITING, UNRELATED] * N_ITEMS, strict=False)]
         res = httpx.post(f"{server.base}/v1/score", json={"texts": texts, "review": True}, timeout=30)
         item_ids = [q["item_id"] for q in res.json()["review"]["queued"]]
         api = httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=10)
@@ -48,7 +53,9 @@ def test_acknowledged_decisions_survive_kill_9(tmp_path, tiny_model_dir):
                 action = ACTIONS[n % 4]
                 try:
                     if n % 2:
-                        r = form.post(f"/review/items/{item}/decide", data={"action": action, "csrf_token": csrf, "note": f"n{n}"})
+                        r = form.post(
+                            f"/review/items/{item}/decide", data={"action": action, "csrf_token": csrf, "note": f"n{n}"}
+                        )
                         if r.status_code == 303:
                             acked_form.append((item, action))
                     else:
@@ -73,10 +80,12 @@ def test_acknowledged_decisions_survive_kill_9(tmp_path, tiny_model_dir):
         server.stop()
 
     acked = len(acked_api) + len(acked_form)
+    print(f"kill -9 after {acked} acknowledged decisions of {N_ITEMS} items")
     assert KILL_AFTER <= acked < N_ITEMS, "the kill must land mid-session"
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = con.execute("SELECT id, item_id, action FROM decisions").fetchall()
+    print(f"{len(rows)} decisions in the database file after the kill")
     stored = set(rows)
     assert all(d in stored for d in acked_api)
     assert all((item, action) in {(i, a) for _, i, a in rows} for item, action in acked_form)

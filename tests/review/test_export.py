@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from service.cli import app as modlens
 from service.review import auth
+from tests.review.conftest import QUOTING, RECRUITING
 from training import artifacts
 from training.corpus import read_corpus
-from tests.review.conftest import QUOTING, RECRUITING
 
 # Written for this test: an officer's words in a report, in the vocabulary the
 # tiny corpus only ever uses for propaganda. The tiny model calls it propaganda.
@@ -28,7 +28,12 @@ def _run(*args: str):
 def test_export_writes_training_jsonl_that_train_accepts(client, app, reviewer, db_url, tmp_path):
     with app.state.review.session() as db:
         token = {"Authorization": f"Bearer {auth.new_api_token(db, reviewer)}"}
-    ids = [q["item_id"] for q in client.post("/v1/score", json={"texts": [QUOTING, RECRUITING, MISREAD], "review": True}).json()["review"]["queued"]]
+    ids = [
+        q["item_id"]
+        for q in client.post("/v1/score", json={"texts": [QUOTING, RECRUITING, MISREAD], "review": True}).json()[
+            "review"
+        ]["queued"]
+    ]
     quote = client.get(f"/v1/review/items/{ids[0]}", headers=token).json()["spans"][0]
     decide = lambda i, body: client.post(f"/v1/review/items/{i}/decision", json=body, headers=token)  # noqa: E731
     decide(ids[0], {"action": "reporting", "spans": [{"start": quote["start"], "end": quote["end"]}]})
@@ -57,7 +62,9 @@ def test_a_reviewers_correction_changes_the_retrained_model(client, app, reviewe
     res = client.post("/v1/score", json={"texts": [MISREAD], "review": True}).json()
     assert res["results"][0]["label"] == "propaganda"
     item = res["review"]["queued"][0]["item_id"]
-    assert client.post(f"/v1/review/items/{item}/decision", json={"action": "reporting"}, headers=token).status_code == 200
+    assert (
+        client.post(f"/v1/review/items/{item}/decision", json={"action": "reporting"}, headers=token).status_code == 200
+    )
     export = tmp_path / "review.jsonl"
     _run("reviews", "export", "--out", str(export), "--db", db_url)
 
@@ -79,12 +86,24 @@ def test_export_refuses_an_unwritable_target_clearly(db_url, tmp_path):
 
 
 def test_users_add_via_cli_then_log_in(client, db_url):
-    res = runner.invoke(modlens, ["reviews", "users", "add", "bo", "--password-stdin", "--db", db_url], input="long enough pw\n")
+    res = runner.invoke(
+        modlens, ["reviews", "users", "add", "bo", "--password-stdin", "--db", db_url], input="long enough pw\n"
+    )
     assert res.exit_code == 0, res.output
-    again = runner.invoke(modlens, ["reviews", "users", "add", "bo", "--password-stdin", "--db", db_url], input="long enough pw\n")
+    again = runner.invoke(
+        modlens, ["reviews", "users", "add", "bo", "--password-stdin", "--db", db_url], input="long enough pw\n"
+    )
     assert again.exit_code == 2 and "already exists" in again.output
-    short = runner.invoke(modlens, ["reviews", "users", "add", "cy", "--password-stdin", "--db", db_url], input="short\n")
+    short = runner.invoke(
+        modlens, ["reviews", "users", "add", "cy", "--password-stdin", "--db", db_url], input="short\n"
+    )
     assert short.exit_code == 2 and "at least 8" in short.output
     from tests.review.conftest import login
 
     assert login(client, "bo", "long enough pw").status_code == 303
+    token = runner.invoke(modlens, ["reviews", "users", "token", "bo", "--db", db_url])
+    assert token.exit_code == 0
+    header = {"Authorization": f"Bearer {token.stdout.strip()}"}
+    assert client.get("/v1/review/items", headers=header).status_code == 200
+    missing = runner.invoke(modlens, ["reviews", "users", "token", "nobody", "--db", db_url])
+    assert missing.exit_code == 2 and "no reviewer" in missing.output

@@ -36,17 +36,19 @@ def test_upgrade_from_revision_1_keeps_the_data(tmp_path):
     # Rows written the way revision 1 stored them, by plain SQL.
     with sqlite3.connect(path) as con:
         con.execute(
-            "INSERT INTO users (id, username, password_hash, active, created_at) VALUES (1, 'old', 'x', 1, '2026-01-02 03:04:05')"
+            "INSERT INTO users (id, username, password_hash, active, created_at)"
+            " VALUES (1, 'old', 'x', 1, '2026-01-02 03:04:05')"
         )
         con.execute(
-            "INSERT INTO items (id, external_id, source, reason, text, text_sha256, text_length, label, propaganda_score,"
-            " scores, spans, model_version, status, decided_label, created_at, decided_at) VALUES"
+            "INSERT INTO items (id, external_id, source, reason, text, text_sha256, text_length, label,"
+            " propaganda_score, scores, spans, model_version, status, decided_label, created_at, decided_at) VALUES"
             " (7, 'p-1', 'forum', 'request', 'Join us, brothers.', 'h', 18, 'propaganda', 0.9,"
             " '{\"propaganda\": 0.9, \"reporting\": 0.05, \"unrelated\": 0.05}', '[]', 'm-old', 'decided',"
             " 'propaganda', '2026-01-02 03:04:05', '2026-01-02 04:00:00')"
         )
         con.execute(
-            "INSERT INTO decisions (id, item_id, user_id, action, created_at) VALUES (1, 7, 1, 'propaganda', '2026-01-02 04:00:00')"
+            "INSERT INTO decisions (id, item_id, user_id, action, created_at)"
+            " VALUES (1, 7, 1, 'propaganda', '2026-01-02 04:00:00')"
         )
 
     # The CLI migrates it, as an operator would.

@@ -33,7 +33,9 @@ def test_nothing_is_queued_or_stored_by_default(client, db_url, tmp_path):
 
 
 def test_review_true_queues_every_text_with_its_text(client, db_url):
-    res = client.post("/v1/score", json={"texts": [UNRELATED, RECRUITING], "ids": ["a", "b"], "review": True, "source": "forum"})
+    res = client.post(
+        "/v1/score", json={"texts": [UNRELATED, RECRUITING], "ids": ["a", "b"], "review": True, "source": "forum"}
+    )
     assert res.status_code == 200
     assert [q["index"] for q in res.json()["review"]["queued"]] == [0, 1]
     rows = _rows(db_url, "SELECT external_id, source, reason, text, status FROM items ORDER BY id")
@@ -67,7 +69,9 @@ def test_list_is_sorted_by_score_and_filters(client, token):
     assert items["total"] == 4 and scores == sorted(scores, reverse=True)
     assert items["items"][0]["label"] == "propaganda"
     assert [i["source"] for i in client.get("/v1/review/items?source=chat", headers=token).json()["items"]] == ["chat"]
-    assert {i["label"] for i in client.get("/v1/review/items?label=propaganda", headers=token).json()["items"]} == {"propaganda"}
+    assert {i["label"] for i in client.get("/v1/review/items?label=propaganda", headers=token).json()["items"]} == {
+        "propaganda"
+    }
     today = date.today()
     assert client.get(f"/v1/review/items?since={today - timedelta(days=1)}", headers=token).json()["total"] == 4
     assert client.get(f"/v1/review/items?since={today + timedelta(days=2)}", headers=token).json()["total"] == 0
