@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import training
-from service import errors
+from service import errors, review
 from service.routes import health, score
 from service.settings import Settings
 from service.store import ModelStore
@@ -44,4 +44,5 @@ def create_app(settings: Settings | None = None, model: Model | None = None) -> 
     errors.install(app)
     app.include_router(health.router)
     app.include_router(score.router)
+    review.install(app, settings)
     return app

@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
+from service.review.cli import app as reviews_app
+from service.review.cli import migrate_or_exit
 from service.settings import Settings
 from training import artifacts
 from training.cli import ModelOpt, app, err, train_model, user_errors
 
 __all__ = ["app"]
+
+app.add_typer(reviews_app, name="reviews")
 
 
 @app.command()
@@ -34,5 +38,6 @@ def serve(
             train_model([settings.seeds_dir], settings.models_dir, err)
         # Fail here, with a message, rather than inside the server.
         loaded = artifacts.load(artifacts.resolve(settings.model_dir, settings.models_dir))
+    migrate_or_exit(settings.review_db_url)
     err.print(f"serving model {loaded.version} on http://{settings.host}:{settings.port} (docs at /docs)")
     uvicorn.run(create_app(settings, loaded), host=settings.host, port=settings.port, log_level="info")
