@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 import training
-from service import errors
+from service import errors, review
 from service.limits import LimitsMiddleware
 from service.observability.context import RequestContextMiddleware
 from service.observability.metrics import Metrics
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, model: Model | None = None) -> 
     app.include_router(metrics.router)
     app.include_router(score.router, dependencies=[Depends(require("score"))], responses=AUTH_ERRORS)
     app.include_router(admin.router, dependencies=[Depends(require("admin"))], responses=AUTH_ERRORS)
+    # Reviewers sign in with their own accounts (service/review), not API keys.
+    review.install(app, settings)
     # Added last = outermost: every response, refusals included, gets an id and a metric.
     app.add_middleware(LimitsMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, metrics=telemetry, log_text=settings.log_text)

@@ -8,11 +8,15 @@ from typing import Annotated
 import typer
 
 from service.keys_cli import keys_app
+from service.review.cli import app as reviews_app
+from service.review.cli import migrate_or_exit
 from service.settings import Settings
 from training import artifacts
 from training.cli import ModelOpt, app, err, train_model, user_errors
 
 __all__ = ["app"]
+
+app.add_typer(reviews_app, name="reviews")
 app.add_typer(keys_app, name="keys")
 
 
@@ -57,6 +61,7 @@ def serve(
         if settings.model_dir is None and artifacts.current(settings.models_dir) is None:
             err.print(f"no model in {settings.models_dir}/: training the default model from {settings.seeds_dir}/")
             train_model([settings.seeds_dir], settings.models_dir, err)
+    migrate_or_exit(settings.review_db_url)
     banner = f"on http://{settings.host}:{settings.port} with {settings.workers} worker(s) (docs at /docs, metrics at /metrics)"
     if settings.workers > 1:
         with user_errors():  # fail here, with a message, rather than in every worker

@@ -31,6 +31,10 @@ class ScoreRequest(BaseModel):
     text: Text | None = Field(default=None, description="A single document (instead of `texts`).")
     ids: list[Text] | None = Field(default=None, description="Optional ids, one per text, echoed back.")
     spans: StrictBool = Field(default=True, description="Return highlighted propaganda spans.")
+    review: StrictBool = Field(default=False, description="Queue these texts (stored) for human review.")
+    source: StrictStr | None = Field(
+        default=None, max_length=100, description="Where the texts come from; stored with review items."
+    )
 
 
 class Evidence(BaseModel):
@@ -65,9 +69,20 @@ class ModelInfo(BaseModel):
     span_threshold: float
 
 
+class QueuedItem(BaseModel):
+    index: int = Field(description="Position of the text in the request.")
+    item_id: int
+
+
+class ReviewReceipt(BaseModel):
+    queued: list[QueuedItem]
+
+
 class ScoreResponse(BaseModel):
     model: ModelInfo
     results: list[Result]
+    # Present only when the request or the deployment's rule queued texts for review.
+    review: ReviewReceipt | None = None
 
 
 class ErrorDetail(BaseModel):

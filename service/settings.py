@@ -45,3 +45,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How often each worker checks whether a reload was requested elsewhere.
     reload_poll_seconds: float = Field(default=1.0, gt=0)
+
+    # Review queue (service/review): any SQLAlchemy URL; SQLite runs in WAL mode.
+    review_db_url: str = "sqlite:///reviews.db"
+    # Queue every text scoring at or above this, even without "review": true. Off by default.
+    review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    # Store the text of items queued by the threshold rule (texts sent with "review": true always are).
+    review_store_text: bool = False
+    review_session_hours: float = Field(default=12, gt=0)
+    # Set behind HTTPS so the session cookie is never sent in clear.
+    review_cookie_secure: bool = False
