@@ -5,21 +5,27 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from service.review import queue
+from service.schemas import ErrorResponse
 from service.review.db import User
-from service.review.deps import Db, api_user
+from service.review.deps import Db, ItemId, api_user
 from service.review.web import filters
 
-router = APIRouter(prefix="/v1/review", tags=["review"])
+# Documented so that clients (and schemathesis) know every refusal's shape.
+router = APIRouter(
+    prefix="/v1/review",
+    tags=["review"],
+    responses={code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 422, 503)},
+)
 Reviewer = Annotated[User, Depends(api_user)]
 
 
 class SpanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: int = Field(ge=0)
-    end: int = Field(ge=1)
+    start: StrictInt = Field(ge=0)
+    end: StrictInt = Field(ge=1)
 
 
 class DecisionIn(BaseModel):
@@ -45,7 +51,7 @@ def list_items(
     since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> dict:
     """Queue items, highest propaganda score first."""
     items, total = queue.list_items(db, filters(status, label, source, since, until), limit=limit, offset=offset)
@@ -53,13 +59,13 @@ def list_items(
 
 
 @router.get("/items/{item_id}")
-def get_item(item_id: int, db: Db, user: Reviewer) -> dict:
+def get_item(item_id: ItemId, db: Db, user: Reviewer) -> dict:
     """One item with its text (when stored), spans and audit trail."""
     return queue.item_dict(queue.get_item(db, item_id), detail=True)
 
 
 @router.post("/items/{item_id}/decision")
-def decide(item_id: int, body: DecisionIn, db: Db, user: Reviewer) -> dict:
+def decide(item_id: ItemId, body: DecisionIn, db: Db, user: Reviewer) -> dict:
     """Record a decision; the response is sent only once it is committed."""
     spans = [(s.start, s.end) for s in body.spans] if body.spans is not None else None
     decision = queue.decide(db, item_id, user, body.action, note=body.note, spans=spans)

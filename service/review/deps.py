@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from service.errors import ServiceError
@@ -35,6 +35,8 @@ def get_db(review: Annotated[ReviewStore, Depends(get_review)]) -> Iterator[Sess
 
 
 Db = Annotated[Session, Depends(get_db)]
+# SQLite integers are 64-bit: a larger id must be a 422, not an overflow deep in the driver.
+ItemId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A queue item's id.")]
 
 
 def page_session(request: Request, db: Db) -> LoginSession:

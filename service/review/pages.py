@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from service.deps import get_settings
 from service.review import auth, csrf, queue
 from service.review.db import ACTIONS, LoginSession
-from service.review.deps import SESSION_COOKIE, Db, page_session
+from service.review.deps import SESSION_COOKIE, Db, ItemId, page_session
 from service.review.render import evidence_words, runs
 from service.review.web import filters, render, safe_next
 from service.settings import Settings
@@ -109,7 +109,7 @@ def queue_page(
 @router.get("/items/{item_id}")
 def item_page(
     request: Request,
-    item_id: int,
+    item_id: ItemId,
     db: Db,
     session: Reviewer,
     status: Opt = None,
@@ -142,7 +142,7 @@ def item_page(
 
 @router.post("/items/{item_id}/decide")
 def decide(
-    item_id: int,
+    item_id: ItemId,
     db: Db,
     session: Reviewer,
     action: Annotated[str, Form()] = "",

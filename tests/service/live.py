@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -117,5 +118,9 @@ def run_load(base: str, seconds: float, concurrency: int, headers: dict[str, str
         await asyncio.gather(*(client(i) for i in range(concurrency)))
 
     end = time.monotonic() + seconds
-    asyncio.run(main())
+    # A thread of its own: the caller's thread may already run an event loop
+    # (a session-wide browser fixture does).
+    runner = threading.Thread(target=asyncio.run, args=(main(),))
+    runner.start()
+    runner.join()
     return result
