@@ -55,6 +55,8 @@ class Model:
         self.temperature = float(metadata["temperature"])
         self.threshold = float(metadata["thresholds"]["decision"])
         self.span_threshold = float(metadata["thresholds"]["span"])
+        # The author's own sentences have a cut of their own (see fit._span_thresholds).
+        self.span_text_threshold = float(metadata["thresholds"].get("span_text", self.span_threshold))
         order = [list(classifier.classes_).index(i) for i in range(len(LABELS))]
         # Reordered once so that column 0 is always propaganda.
         self._coef = np.ascontiguousarray(classifier.coef_[order].T)
@@ -135,7 +137,9 @@ class Model:
     def _spans(self, texts: list[str], segs: list[list[Segment]], p: np.ndarray, X, row0: int) -> list[list[Span]]:
         """Spans from segment probabilities `p` (all texts' segments in order; rows of X from row0)."""
         result: list[list[Span]] = [[] for _ in texts]
-        hit = np.flatnonzero(p >= self.span_threshold)
+        # Quotes and the author's own sentences have cuts of their own.
+        is_quote = np.fromiter((s.kind == "quote" for ss in segs for s in ss), dtype=bool, count=len(p))
+        hit = np.flatnonzero(p >= np.where(is_quote, self.span_threshold, self.span_text_threshold))
         if not len(hit):
             return result
         # Which text and which of its segments each hit is.
