@@ -111,6 +111,7 @@ def fit_transform(features: Pipeline, items: list) -> sp.csr_matrix:
     # then TfidfVectorizer.fit_transform).
     vec._validate_ngram_range()
     vec._validate_vocabulary()
+    vec.build_analyzer()  # records what it checked the stop words against, as fit does
     if vec.max_features is not None:
         X = vec._limit_features(X, vocabulary, None, None, vec.max_features)
     vec.vocabulary_ = vocabulary
