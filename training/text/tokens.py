@@ -54,6 +54,8 @@ def normalize_token(raw: str) -> str:
     first = raw[0]
     if first == "@" or first == "&" or raw.startswith(("http://", "https://", "www.")):
         return ""
+    if raw == "RT":  # the retweet marker, like @mentions, says how a text travelled, not what it does
+        return ""
     tok = raw
     if not tok.isascii():
         tok = tok.translate(_INVISIBLE)
