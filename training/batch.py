@@ -225,6 +225,8 @@ def _score(chunks: _Chunks, folder: str, job: Job, summary: Summary) -> Iterator
         for c in itertools.chain(head, it)
     )
     # batch_size=1: our chunks are the unit; pre_dispatch bounds the chunks in flight.
+    handover = (_key(folder), pickle.dumps(cached_model(folder), protocol=pickle.HIGHEST_PROTOCOL))
+    _MODELS.clear()  # the workers score; this process only reads and writes
     parallel = Parallel(
         n_jobs=workers,
         backend="loky",
@@ -232,7 +234,7 @@ def _score(chunks: _Chunks, folder: str, job: Job, summary: Summary) -> Iterator
         batch_size=1,
         pre_dispatch="2*n_jobs",
         initializer=_adopt,
-        initargs=(_key(folder), pickle.dumps(cached_model(folder), protocol=pickle.HIGHEST_PROTOCOL)),
+        initargs=handover,
     )
     yield from parallel(tasks)
 
