@@ -5,7 +5,8 @@
 Writes `--n` short texts (about 40 words, windows of the seed corpus) to a JSONL
 file, then runs `modlens score FILE -o OUT --jobs J` as a subprocess for each J,
 sampling the resident memory of the command and all its workers every 0.1 s.
-Throughput is texts per second of wall time, start-up included. With no model
+Throughput is texts per second of wall time, start-up included; the CPU time
+and "cores busy" show how much of the machine the run got when it is shared. With no model
 under --models-dir the default model is trained from seeds/ first.
 """
 
@@ -50,21 +51,25 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of the command's whole process tree."""
+def run(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (the command and every worker it reaped) and peak resident bytes of the tree."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     ps, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         try:
             peak = max(peak, tree_rss(ps))
         except psutil.NoSuchProcess:
-            break
+            pass
         time.sleep(0.1)
     seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed with status {proc.returncode}")
-    return seconds, peak
+    return seconds, usage.ru_utime + usage.ru_stime, peak
 
 
 def main() -> None:
@@ -91,10 +96,12 @@ def main() -> None:
         for jobs in args.jobs:
             out = work / f"out-jobs{jobs}.jsonl"
             cmd = [modlens, "score", str(src), "--models-dir", str(args.models_dir), "-o", str(out), "--jobs", str(jobs), "-q"]
-            seconds, peak = run(cmd)
+            seconds, cpu, peak = run(cmd)
             results[jobs] = args.n / seconds
+            # Cores busy = CPU seconds / wall seconds: on a shared machine, how much CPU the run actually got.
             print(f"--jobs {jobs}: {seconds:7.1f} s  {args.n / seconds:8,.0f} texts/s  peak RSS of the tree {peak / 2**20:6,.0f} MiB  "
-                  f"(load average now {os.getloadavg()[0]:.2f})", flush=True)  # fmt: skip
+                  f"CPU {cpu:7.1f} s ({cpu / seconds:.2f} cores busy, {args.n / cpu:,.0f} texts per CPU-second)  "
+                  f"load average now {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
         if len(results) > 1:
             base = results[min(results)]
             for jobs, rate in results.items():

@@ -42,10 +42,13 @@ def _key(folder: str) -> tuple[str, int]:
 
 def cached_model(folder: str) -> Model:
     """The model in `folder`, loaded once per process (and again if its weights change)."""
-    key = _key(folder)
-    if key not in _MODELS:
-        from training import artifacts
+    from training import artifacts
 
+    try:
+        key = _key(folder)
+    except OSError:
+        return artifacts.load(Path(folder))  # not a model folder: raises its ArtifactError
+    if key not in _MODELS:
         _MODELS.clear()
         _MODELS[key] = artifacts.load(Path(folder))
     return _MODELS[key]
@@ -154,10 +157,12 @@ def _progress(console: Console, quiet: bool) -> Progress:
 def run(job: Job, model_dir: Path, console: Console) -> Summary:
     """Score `job.inputs` with the model in `model_dir` into `job.output` (stdout when None)."""
     out_fmt = detect(str(job.output) if job.output else STDIO, job.output_format)
-    readers = [Reader(name, detect(name, job.input_format), job.text_field, job.id_field) for name in job.inputs or [STDIO]]
+    readers = [Reader(name, job.input_format, job.text_field, job.id_field) for name in job.inputs or [STDIO]]
     cached_model(str(model_dir))  # a missing or bad model fails here, before any output exists
     if job.resume and job.output is None:
         raise DataError("--resume", None, "needs an output file (-o FILE)")
+    if job.output is not None and any(rd.size is not None and Path(rd.name).resolve() == job.output.resolve() for rd in readers):
+        raise DataError(str(job.output), None, "is also an input; write the results to another file")
     resuming = job.resume and job.output.exists()
     done, unnamed = outputs.done_ids(job.output, out_fmt) if resuming else (set(), 0)
 
@@ -170,7 +175,12 @@ def run(job: Job, model_dir: Path, console: Console) -> Summary:
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{job.output.name if job.output else 'modlens'}.")
         os.close(fd)
         target = Path(name)
-    sink = outputs.open_sink(out_fmt, target, append_in_place, job.output if resuming and out_fmt == "parquet" else None)
+    try:
+        sink = outputs.open_sink(out_fmt, target, append_in_place, job.output if resuming and out_fmt == "parquet" else None)
+    except BaseException:
+        if target != job.output:
+            target.unlink(missing_ok=True)
+        raise
 
     chunks = _Chunks(readers, job.chunk_size, done, unnamed)
     summary = Summary()

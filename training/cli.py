@@ -88,7 +88,7 @@ def train(
         train_model(data or [DEFAULT_SEEDS], out, err, test_size=test_size, seed=seed)
 
 
-FormatOpt = typer.Option(case_sensitive=False, help="jsonl, csv or parquet (default: from the extension).")
+FORMAT_HELP = "jsonl, csv or parquet (default: from the extension)."
 
 
 @app.command()
@@ -105,8 +105,8 @@ def score(
     resume: Annotated[
         bool, typer.Option(help="Append to the output, skipping the ids it already holds (needs -o).")
     ] = False,
-    input_format: Annotated[str | None, FormatOpt] = None,
-    output_format: Annotated[str | None, FormatOpt] = None,
+    input_format: Annotated[str | None, typer.Option(help=FORMAT_HELP)] = None,
+    output_format: Annotated[str | None, typer.Option(help=FORMAT_HELP)] = None,
     text_field: Annotated[str, typer.Option(help="Input field or column holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="Input field or column holding the id.")] = "id",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,

@@ -67,20 +67,21 @@ def id_key(value: Any) -> str | None:
 class Reader:
     """Records of one input, in order; `size` and `position` are in bytes."""
 
-    def __init__(self, name: str, fmt: str, text_field: str = "text", id_field: str = "id"):
-        self.name, self.fmt = name, fmt
+    def __init__(self, name: str, fmt: str | None = None, text_field: str = "text", id_field: str = "id"):
+        self.name = name
         self.where = "<stdin>" if name == STDIO else name
         self.text_field, self.id_field = text_field, id_field
         self.position = 0
         if name == STDIO:
-            if fmt == "parquet":
-                raise DataError(self.where, None, "Parquet cannot be read from standard input; give a file")
             self.size = None
         else:
             path = Path(name)
             if not path.is_file():
-                raise DataError(self.where, None, "no such file")
+                raise DataError(self.where, None, "not a file" if path.exists() else "no such file")
             self.size = path.stat().st_size
+        self.fmt = detect(name, fmt)
+        if name == STDIO and self.fmt == "parquet":
+            raise DataError(self.where, None, "Parquet cannot be read from standard input; give a file")
 
     def __iter__(self) -> Iterator[Record]:
         return {"jsonl": self._jsonl, "csv": self._csv, "parquet": self._parquet}[self.fmt]()
@@ -129,7 +130,8 @@ class Reader:
                 ti = header.index(self.text_field)
                 ii = header.index(self.id_field) if self.id_field in header else None
                 for n, row in enumerate(reader, 1):
-                    self.position = raw.tell()
+                    if self.size is not None:  # a pipe has no position
+                        self.position = raw.tell()
                     if not row:
                         continue
                     if len(row) != len(header):

@@ -218,3 +218,14 @@ def test_progress_bar_shows_rate_and_eta_on_a_terminal(docs, tiny_models_dir, tm
     run(Job(inputs=[str(docs)], output=tmp_path / "q.jsonl", quiet=True), artifacts.current(tiny_models_dir),
         Console(file=quiet, force_terminal=True))  # fmt: skip
     assert quiet.getvalue() == ""
+
+
+def test_model_output_and_stdin_mistakes_are_messages(docs, tiny_models_dir, tmp_path):
+    res = score(docs, "--model", tmp_path / "nowhere")
+    assert res.exit_code == 2 and "is not a model folder" in res.output and "Traceback" not in res.output
+    res = score(docs, "--models-dir", tiny_models_dir, "-o", docs, "--resume")
+    assert res.exit_code == 2 and "is also an input" in res.output
+    res = score(tmp_path, "--models-dir", tiny_models_dir)
+    assert res.exit_code == 2 and "not a file" in res.output
+    res = score("-", "--input-format", "csv", "--models-dir", tiny_models_dir, input="id,text\n7,Rain is expected.\n")
+    assert res.exit_code == 0 and json.loads(res.stdout)["id"] == "7"
