@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 import training
-from service import errors
-from service.routes import health, score
+from service import errors, review
+from service.limits import LimitsMiddleware
+from service.observability.context import RequestContextMiddleware
+from service.observability.metrics import Metrics
+from service.reload import Reloader
+from service.routes import admin, health, metrics, score
+from service.security.auth import AUTH_ERRORS, Guard, require
 from service.settings import Settings
 from service.store import ModelStore
 from training.artifacts import ArtifactError
@@ -19,9 +25,15 @@ log = logging.getLogger("modlens.service")
 
 
 def create_app(settings: Settings | None = None, model: Model | None = None) -> FastAPI:
-    """Build the app. With `model`, serve it; otherwise load the configured one at startup."""
+    """Build the app. With `model`, serve it; otherwise load the configured one at startup.
+
+    Raises service.security.auth.ConfigError when neither API keys nor open mode are configured.
+    """
     settings = settings or Settings()
-    store = ModelStore(model)
+    guard = Guard.from_settings(settings)
+    telemetry = Metrics()
+    store = ModelStore(model, on_load=lambda m, seconds: telemetry.model_loaded(m.version, seconds))
+    reloader = Reloader(store, settings, on_outcome=lambda outcome: telemetry.reloads.labels(outcome).inc())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -31,7 +43,15 @@ def create_app(settings: Settings | None = None, model: Model | None = None) -> 
             except ArtifactError as e:
                 # Stay up and say so on /readyz rather than crash-loop.
                 log.error("no model loaded: %s", e)
-        yield
+        reloader.start()
+        loop = asyncio.get_running_loop()
+        hup = reloader.install_sighup(loop)
+        try:
+            yield
+        finally:
+            if hup:
+                reloader.remove_sighup(loop)
+            reloader.stop()
 
     app = FastAPI(
         title="modlens",
@@ -41,7 +61,17 @@ def create_app(settings: Settings | None = None, model: Model | None = None) -> 
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.guard = guard
+    app.state.metrics = telemetry
+    app.state.reloader = reloader
     errors.install(app)
     app.include_router(health.router)
-    app.include_router(score.router)
+    app.include_router(metrics.router)
+    app.include_router(score.router, dependencies=[Depends(require("score"))], responses=AUTH_ERRORS)
+    app.include_router(admin.router, dependencies=[Depends(require("admin"))], responses=AUTH_ERRORS)
+    # Reviewers sign in with their own accounts (service/review), not API keys.
+    review.install(app, settings)
+    # Added last = outermost: every response, refusals included, gets an id and a metric.
+    app.add_middleware(LimitsMiddleware, settings=settings)
+    app.add_middleware(RequestContextMiddleware, metrics=telemetry, log_text=settings.log_text)
     return app

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(s: str) -> str:
+    # JSON may escape half a surrogate pair ("\ud800"), which no UTF-8 output
+    # can carry. One code point becomes one U+FFFD, so every offset still holds.
+    return s if s.isascii() else _LONE_SURROGATE.sub("\ufffd", s)
+
+
+Text = Annotated[StrictStr, AfterValidator(_no_lone_surrogates)]
 
 
 class ScoreRequest(BaseModel):
@@ -15,10 +27,14 @@ class ScoreRequest(BaseModel):
         json_schema_extra={"examples": [{"texts": ["The group said in a statement that it had attacked a checkpoint."]}]},
     )
 
-    texts: list[StrictStr] | None = Field(default=None, description="Documents to score, in order.")
-    text: StrictStr | None = Field(default=None, description="A single document (instead of `texts`).")
-    ids: list[StrictStr] | None = Field(default=None, description="Optional ids, one per text, echoed back.")
+    texts: list[Text] | None = Field(default=None, description="Documents to score, in order.")
+    text: Text | None = Field(default=None, description="A single document (instead of `texts`).")
+    ids: list[Text] | None = Field(default=None, description="Optional ids, one per text, echoed back.")
     spans: StrictBool = Field(default=True, description="Return highlighted propaganda spans.")
+    review: StrictBool = Field(default=False, description="Queue these texts (stored) for human review.")
+    source: StrictStr | None = Field(
+        default=None, max_length=100, description="Where the texts come from; stored with review items."
+    )
 
 
 class Evidence(BaseModel):
@@ -53,9 +69,20 @@ class ModelInfo(BaseModel):
     span_threshold: float
 
 
+class QueuedItem(BaseModel):
+    index: int = Field(description="Position of the text in the request.")
+    item_id: int
+
+
+class ReviewReceipt(BaseModel):
+    queued: list[QueuedItem]
+
+
 class ScoreResponse(BaseModel):
     model: ModelInfo
     results: list[Result]
+    # Present only when the request or the deployment's rule queued texts for review.
+    review: ReviewReceipt | None = None
 
 
 class ErrorDetail(BaseModel):

@@ -1,4 +1,4 @@
-"""`modlens` commands for ML engineers: train, score, eval and data check.
+"""`modlens` commands for ML engineers: train, score, eval, promote and data check.
 
 The service adds `serve` to this same app (service may import training; never
 the reverse).
@@ -48,15 +48,15 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def train_model(data: list[Path], out: Path, console: Console, **config) -> Path:
-    """Fit on `data`, save under `out`, make it current; returns the model folder."""
+def train_model(data: list[Path], out: Path, console: Console, make_current: bool = True, **config) -> Path:
+    """Fit on `data`, save under `out`, optionally make it current; returns the model folder."""
     from training.fit import TrainConfig, train
 
     with console.status("reading data") as status:
         corpus = read_corpus(data)
         model = train(corpus, TrainConfig(**config), progress=lambda s: status.update(s))
         status.update("saving")
-        folder = artifacts.save(model, out)
+        folder = artifacts.save(model, out, make_current=make_current)
     meta = model.metadata
     table = Table(title=f"model {model.version}", show_header=False)
     table.add_row("records", ", ".join(f"{k}: {v}" for k, v in meta["counts"].items()))
@@ -69,7 +69,10 @@ def train_model(data: list[Path], out: Path, console: Console, **config) -> Path
         if "spans" in held:
             table.add_row("held-out span char F1", f"{held['spans']['f1']:.3f}")
     t = meta["thresholds"]
-    table.add_row("thresholds (decision / span)", f"{t['decision']:.3f} / {t['span']:.3f}")
+    table.add_row(
+        "thresholds (decision / quote span / text span)",
+        f"{t['decision']:.3f} / {t['span']:.3f} / {t.get('span_text', t['span']):.3f}",
+    )
     table.add_row("training time", f"{meta['train_seconds']:.1f} s")
     table.add_row("saved to", str(folder))
     console.print(table)
@@ -82,10 +85,13 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="Models folder to write into.")] = DEFAULT_MODELS,
     test_size: Annotated[float, typer.Option(min=0.0, max=0.5, help="Held-out share, split by group.")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed for the held-out split.")] = 13,
+    current: Annotated[
+        bool, typer.Option("--current/--no-current", help="Make the new model current (or leave that to `promote`).")
+    ] = True,
 ) -> None:
     """Fit a model from labelled JSONL and make it the current one."""
     with user_errors():
-        train_model(data or [DEFAULT_SEEDS], out, err, test_size=test_size, seed=seed)
+        train_model(data or [DEFAULT_SEEDS], out, err, make_current=current, test_size=test_size, seed=seed)
 
 
 FORMAT_HELP = "jsonl, csv or parquet (default: from the extension)."
@@ -155,7 +161,8 @@ def evaluate(
     data: Annotated[list[Path], typer.Option("--data", help="Labelled JSONL file or folder; repeatable.")],
     model: ModelOpt = None,
     models_dir: ModelsDirOpt = DEFAULT_MODELS,
-    report: Annotated[Path | None, typer.Option("--report", help="Folder for metrics.json.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Folder for metrics.json, plots and report.html.")] = None,
+    target_precision: Annotated[float, typer.Option(min=0.0, max=1.0, help="Precision the threshold table aims for.")] = 0.95,
 ) -> None:
     """Measure a model on labelled data, per source and overall."""
     from training.evaluate import evaluate as run_eval
@@ -163,12 +170,55 @@ def evaluate(
 
     with user_errors():
         m = artifacts.load(artifacts.resolve(model, models_dir))
-        metrics = run_eval(m, read_corpus(data))
-        print_table(metrics, Console())
+        result = run_eval(m, read_corpus(data), target_precision=target_precision)
+        # Piped output gets a fixed width so the table is not squeezed to 80 columns.
+        print_table(result.metrics, Console() if sys.stdout.isatty() else Console(width=130))
         if report:
-            report.mkdir(parents=True, exist_ok=True)
-            (report / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-            err.print(f"metrics written to {report / 'metrics.json'}")
+            from training.report import write_report
+
+            page = write_report(result, report)
+            err.print(f"report: {page} (metrics in {report / 'metrics.json'})")
+
+
+@app.command()
+def promote(
+    candidate: Annotated[Path, typer.Argument(help="The trained model folder to make current.")],
+    data: Annotated[list[Path], typer.Option("--data", help="Evaluation JSONL file or folder; repeatable.")],
+    models_dir: ModelsDirOpt = DEFAULT_MODELS,
+    tolerance: Annotated[float, typer.Option(min=0.0, max=1.0, help="Largest allowed drop in any figure.")] = 0.01,
+    force: Annotated[bool, typer.Option("--force", help="Promote despite regressions (logged).")] = False,
+) -> None:
+    """Make CANDIDATE current, only if it is no worse than the current model on --data."""
+    from training import promote as p
+    from training.evaluate import evaluate as run_eval
+
+    with user_errors():
+        new = artifacts.load(candidate)
+        corpus = read_corpus(data)
+        old_folder = artifacts.current(models_dir)
+        entry = {"candidate": new.version, "current": None, "data": corpus.files, "tolerance": tolerance}
+        if old_folder is not None:
+            old = artifacts.load(old_folder)
+            entry["current"] = old.version
+            found = p.regressions(
+                run_eval(old, corpus, perturb=False).metrics, run_eval(new, corpus, perturb=False).metrics, tolerance
+            )
+            entry["regressions"] = [vars(c) for c in found]
+            if found:
+                table = Table(title=f"{new.version} is worse than {old.version} (tolerance {tolerance})")
+                for col in ("where", "metric", "current", "candidate", "change"):
+                    table.add_column(col, justify="left" if col in ("where", "metric") else "right")
+                for c in found:
+                    table.add_row(c.where, c.metric, f"{c.current:.3f}", f"{c.candidate:.3f}", f"{c.delta:+.3f}")
+                err.print(table)
+                if not force:
+                    p.record(models_dir, {**entry, "promoted": False, "forced": False})
+                    err.print("[bold red]refused:[/] the candidate regresses; use --force to override (logged)")
+                    raise typer.Exit(1)
+                err.print("[bold yellow]forced:[/] promoting despite the regressions above")
+        folder = p.make_current(candidate, models_dir)
+        p.record(models_dir, {**entry, "promoted": True, "forced": bool(force and entry.get("regressions"))})
+        err.print(f"{new.version} is now current ({folder})")
 
 
 @data_app.command("check")

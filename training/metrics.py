@@ -64,20 +64,85 @@ def _chars(spans: Spans) -> set[int]:
     return {i for s, e in spans for i in range(s, e)}
 
 
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
 def span_metrics(pairs: Iterable[tuple[Spans, Spans]]) -> dict:
-    """Character-level precision/recall/F1 pooled over documents: (gold, predicted)."""
+    """Span precision/recall/F1 over documents, from (gold, predicted) pairs.
+
+    Two views. The headline one pools characters over all documents. The
+    `semeval` one is SemEval-2020 Task 11's span-identification score: each
+    predicted span earns its overlap share with gold (precision), each gold
+    span the share of it that was found (recall), averaged over spans, so a
+    short missed span counts as much as a long one.
+    """
     tp = n_pred = n_gold = 0
     docs = 0
+    sp_sum = sr_sum = 0.0
+    sp_n = sr_n = 0
     for gold, pred in pairs:
         g, p = _chars(gold), _chars(pred)
         tp += len(g & p)
         n_pred += len(p)
         n_gold += len(g)
         docs += 1
+        for s in pred:
+            sp_sum += sum(_overlap(s, t) for t in gold) / max(s[1] - s[0], 1)
+        for t in gold:
+            sr_sum += sum(_overlap(s, t) for s in pred) / max(t[1] - t[0], 1)
+        sp_n += len(pred)
+        sr_n += len(gold)
     precision = tp / n_pred if n_pred else 1.0
     recall = tp / n_gold if n_gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"documents": docs, "precision": precision, "recall": recall, "f1": f1}
+    sp = sp_sum / sp_n if sp_n else 1.0
+    sr = sr_sum / sr_n if sr_n else 1.0
+    return {
+        "documents": docs,
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "semeval": {"precision": sp, "recall": sr, "f1": _f1(sp, sr)},
+    }
+
+
+def reliability(is_prop: np.ndarray, score: np.ndarray, bins: int = 10) -> list[dict]:
+    """Reliability-diagram points for the propaganda score: equal-width bins."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.digitize(score, edges[1:-1]), 0, bins - 1)
+    out = []
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            out.append(
+                {"lo": float(edges[b]), "hi": float(edges[b + 1]), "n": int(m.sum()),
+                 "mean_score": float(score[m].mean()), "observed": float(is_prop[m].mean())}
+            )
+    return out
+
+
+def threshold_table(is_prop: np.ndarray, score: np.ndarray, step: float = 0.05) -> list[dict]:
+    """Precision, recall, FPR and share flagged at each threshold on the propaganda score."""
+    pos, neg = is_prop == 1, is_prop == 0
+    rows = []
+    for t in np.round(np.arange(step, 1.0, step), 4):
+        flagged = score >= t
+        tp = int((flagged & pos).sum())
+        n_flag = int(flagged.sum())
+        rows.append(
+            {
+                "threshold": float(t),
+                "precision": tp / n_flag if n_flag else None,
+                "recall": tp / int(pos.sum()) if pos.any() else None,
+                "fpr": float((flagged & neg).sum() / neg.sum()) if neg.any() else None,
+                "flagged": float(flagged.mean()) if len(score) else 0.0,
+            }
+        )
+    return rows
 
 
 def threshold_for_precision(
@@ -107,4 +172,13 @@ def threshold_for_precision(
     return max(float(s[cuts[np.argmax(f1[cuts])]]), floor), False
 
 
-__all__ = ["LABELS", "PROPAGANDA", "decide", "document_metrics", "span_metrics", "threshold_for_precision"]
+__all__ = [
+    "LABELS",
+    "PROPAGANDA",
+    "decide",
+    "document_metrics",
+    "reliability",
+    "span_metrics",
+    "threshold_for_precision",
+    "threshold_table",
+]

@@ -53,6 +53,8 @@ class Model:
         self.temperature = float(metadata["temperature"])
         self.threshold = float(metadata["thresholds"]["decision"])
         self.span_threshold = float(metadata["thresholds"]["span"])
+        # The author's own sentences have a cut of their own (see fit._span_thresholds).
+        self.span_text_threshold = float(metadata["thresholds"].get("span_text", self.span_threshold))
         order = [list(classifier.classes_).index(i) for i in range(len(LABELS))]
         # Reordered once so that column 0 is always propaganda.
         self._coef = np.ascontiguousarray(classifier.coef_[order].T)
@@ -113,7 +115,7 @@ class Model:
         for text, ss, ps in zip(texts, segs, probs):
             found = []
             for j, (seg, p) in enumerate(zip(ss, ps)):
-                if p >= self.span_threshold:
+                if p >= (self.span_threshold if seg.kind == "quote" else self.span_text_threshold):
                     evidence = self._evidence(text, seg, X[row + j])
                     found.append(Span(seg.start, seg.end, float(p), seg.kind, text[seg.start : seg.end], evidence))
             row += len(ss)

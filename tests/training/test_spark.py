@@ -1,5 +1,6 @@
 """Scoring on a local Spark session gives exactly what `modlens score` gives."""
 
+import logging
 import os
 import shutil
 import sys
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.skipif(
 def spark():
     from pyspark.sql import SparkSession
 
+    # py4j logs its connection closing from __del__ at exit, after pytest has closed the streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     # Python workers must run this interpreter, the one modlens is installed in.
     os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     # Local mode talks to itself: never through an outward address the machine may not route.

@@ -1,0 +1,1 @@
+"""Who may call the API: hashed API keys with roles, and a rate limit per key."""

@@ -1,0 +1,14 @@
+from training.fit import _span_thresholds
+
+
+def test_span_cuts_differ_by_segment_kind():
+    # Gold propaganda is quoted; the author's own sentences score up to 0.6
+    # without ever being gold, so the text cut must sit above them.
+    pairs = [
+        ([(10, 30)], [(0, 9, 0.1, "text"), (10, 30, 0.7, "quote"), (31, 60, 0.55, "text"), (61, 80, 0.3, "quote")]),
+        ([(40, 70)], [(0, 38, 0.6, "text"), (40, 70, 0.8, "quote"), (72, 90, 0.45, "quote")]),
+        ([(0, 25)], [(0, 25, 0.9, "text"), (26, 50, 0.2, "text")]),
+    ]
+    cuts = _span_thresholds(pairs)
+    assert 0.45 < cuts["quote"] <= 0.7
+    assert 0.6 < cuts["text"] <= 0.9
