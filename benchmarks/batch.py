@@ -51,9 +51,10 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (the command and every worker it reaped) and peak resident bytes of the tree."""
-    start = time.perf_counter()
+def run(cmd: list[str]) -> tuple[float, float, int, float]:
+    """Wall seconds, CPU seconds (the command and every worker it reaped), peak resident bytes of
+    the tree, and the cores the whole machine kept busy meanwhile (this run and everyone else's)."""
+    start, machine = time.perf_counter(), psutil.cpu_times()
     proc = subprocess.Popen(cmd)
     ps, peak = psutil.Process(proc.pid), 0
     while True:
@@ -66,10 +67,13 @@ def run(cmd: list[str]) -> tuple[float, float, int]:
             pass
         time.sleep(0.1)
     seconds = time.perf_counter() - start
+    after = psutil.cpu_times()
+    idle = (after.idle + after.iowait) - (machine.idle + machine.iowait)
+    busy = sum(after) - sum(machine) - idle
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed with status {proc.returncode}")
-    return seconds, usage.ru_utime + usage.ru_stime, peak
+    return seconds, usage.ru_utime + usage.ru_stime, peak, busy / seconds
 
 
 def main() -> None:
@@ -96,12 +100,12 @@ def main() -> None:
         for jobs in args.jobs:
             out = work / f"out-jobs{jobs}.jsonl"
             cmd = [modlens, "score", str(src), "--models-dir", str(args.models_dir), "-o", str(out), "--jobs", str(jobs), "-q"]
-            seconds, cpu, peak = run(cmd)
+            seconds, cpu, peak, machine = run(cmd)
             results[jobs] = args.n / seconds
             # Cores busy = CPU seconds / wall seconds: on a shared machine, how much CPU the run actually got.
             print(f"--jobs {jobs}: {seconds:7.1f} s  {args.n / seconds:8,.0f} texts/s  peak RSS of the tree {peak / 2**20:6,.0f} MiB  "
                   f"CPU {cpu:7.1f} s ({cpu / seconds:.2f} cores busy, {args.n / cpu:,.0f} texts per CPU-second)  "
-                  f"load average now {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+                  f"machine busy {machine:.2f} of {os.cpu_count()} cores", flush=True)  # fmt: skip
         if len(results) > 1:
             base = results[min(results)]
             for jobs, rate in results.items():
