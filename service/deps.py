@@ -8,9 +8,11 @@ from service.settings import Settings
 from service.store import ModelStore
 
 
-def get_settings(request: Request) -> Settings:
+# `async` only so that FastAPI calls them in place: a plain `def` dependency
+# is sent to the threadpool, a thread hop per request for a field read.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> ModelStore:
+async def get_store(request: Request) -> ModelStore:
     return request.app.state.store

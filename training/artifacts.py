@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import skops.io as sio
 
 from training.model import Model
@@ -57,11 +58,7 @@ def save(model: Model, models_dir: Path, make_current: bool = True) -> Path:
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=models_dir))
     try:
-        sio.dump(
-            {"features": model.features, "classifier": model.classifier},
-            tmp / WEIGHTS,
-            compression=zipfile.ZIP_DEFLATED,
-        )
+        _dump(model, tmp / WEIGHTS)
         meta = dict(model.metadata, artifact_sha256=sha256_file(tmp / WEIGHTS))
         (tmp / METADATA).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         model.metadata = meta
@@ -74,6 +71,26 @@ def save(model: Model, models_dir: Path, make_current: bool = True) -> Path:
     if make_current:
         set_current(models_dir, final)
     return final
+
+
+def _dump(model: Model, path: Path) -> None:
+    """skops would store the vocabulary as a JSON object of 100k+ entries, parsed
+    twice on load (a 120 MB peak); one array of terms in index order is a single
+    compact .npy, and the dict is rebuilt on load."""
+    vec = model.features[-1]
+    vocabulary = vec.vocabulary_
+    terms = np.empty(len(vocabulary), dtype=object)
+    for term, i in vocabulary.items():
+        terms[i] = term
+    try:
+        vec.vocabulary_ = {}
+        sio.dump(
+            {"features": model.features, "classifier": model.classifier, "terms": terms.astype(str)},
+            path,
+            compression=zipfile.ZIP_DEFLATED,
+        )
+    finally:
+        vec.vocabulary_ = vocabulary
 
 
 def set_current(models_dir: Path, folder: Path) -> None:
@@ -118,6 +135,8 @@ def load(folder: Path) -> Model:
         if unknown:
             raise ArtifactError(f"{weights}: refusing untrusted types {sorted(unknown)}")
         parts = sio.load(weights, trusted=sorted(untrusted))
+        vec = parts["features"][-1]
+        vec.vocabulary_ = {str(t): i for i, t in enumerate(parts["terms"].tolist())}
         return Model(parts["features"], parts["classifier"], meta)
     except ArtifactError:
         raise

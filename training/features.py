@@ -19,28 +19,40 @@ QUOTE_PREFIX = "q_"
 CONTEXT_PREFIX = "c_"
 
 
-def voice_tokens(text: str, quote_namespace: bool = True) -> list[str]:
-    """Normalised tokens of `text`, quoted ones prefixed with ``q_``."""
-    quotes = find_quotes(text) if quote_namespace else []
-    if not quotes:
-        return tokens(text)
-    out: list[str] = []
-    pos = 0
-    for q in quotes:
-        out += tokens(text[pos : q.start])
-        out += [QUOTE_PREFIX + t for t in tokens(text[q.start : q.end])]
-        pos = q.end
-    out += tokens(text[pos:])
-    return out
+def voice_pieces(item, quote_namespace: bool = True) -> list[tuple[str, str]]:
+    """(namespace prefix, substring) pieces of an item, in order.
 
-
-def _item_tokens(item, quote_namespace: bool) -> list[str]:
+    An item is a document (a string) or a quoted segment with its attribution
+    (a `(words, context)` tuple). The tokeniser and the fast featuriser both
+    read items through this one function, so they cannot disagree.
+    """
     if isinstance(item, tuple):
         # A quoted segment with its attribution: the words around the quote
         # live in their own namespace, so "read the pamphlet" can speak for it.
         words, context = item
-        return voice_tokens(words, quote_namespace) + [CONTEXT_PREFIX + t for t in tokens(context)]
-    return voice_tokens(item, quote_namespace)
+        return voice_pieces(words, quote_namespace) + [(CONTEXT_PREFIX, context)]
+    quotes = find_quotes(item) if quote_namespace else []
+    if not quotes:
+        return [("", item)]
+    out, pos = [], 0
+    for q in quotes:
+        out.append(("", item[pos : q.start]))
+        out.append((QUOTE_PREFIX, item[q.start : q.end]))
+        pos = q.end
+    out.append(("", item[pos:]))
+    return out
+
+
+def _piece_tokens(prefix: str, piece: str) -> list[str]:
+    return [prefix + t for t in tokens(piece)] if prefix else tokens(piece)
+
+
+def voice_tokens(text, quote_namespace: bool = True) -> list[str]:
+    """Normalised tokens of an item, quoted ones prefixed with ``q_`` (attribution: ``c_``)."""
+    pieces = voice_pieces(text, quote_namespace)
+    if len(pieces) == 1:
+        return _piece_tokens(*pieces[0])
+    return [t for prefix, piece in pieces for t in _piece_tokens(prefix, piece)]
 
 
 class VoiceTokenizer(TransformerMixin, BaseEstimator):
@@ -60,7 +72,7 @@ class VoiceTokenizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> list[str]:
         qn = self.quote_namespace
-        return [" ".join(_item_tokens(item, qn)) for item in X]
+        return [" ".join(voice_tokens(item, qn)) for item in X]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(["voice_tokens"], dtype=object)

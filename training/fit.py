@@ -20,11 +20,13 @@ from sklearn.pipeline import Pipeline
 import training
 from training.calibration import calibrated, fit_temperature
 from training.corpus import Corpus, Record
+from training.fast_tfidf import FastTfidf
 from training.features import VoiceTokenizer
 from training.labels import LABELS, PROPAGANDA, REPORTING
 from training.metrics import document_metrics, span_metrics, threshold_for_precision
 from training.model import Model
 from training.text.segments import Segment, scoring_input, segment
+from training.vocabulary import fit_transform
 
 Progress = Callable[[str], None]
 
@@ -164,7 +166,7 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
 
     progress(f"vectorising {len(texts)} examples ({len(extra)} from span segments)")
     features = _features(cfg)
-    X = features.fit_transform(texts)
+    X = fit_transform(features, texts)  # = features.fit_transform(texts), faster
     # numpy ints would each become a file in the skops zip (minutes to save);
     # plain ints are stored inline.
     vec = features[-1]
@@ -173,6 +175,8 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
     # and would triple the artifact.
     if hasattr(vec, "stop_words_"):
         del vec.stop_words_
+    fast = FastTfidf.from_pipeline(features)
+    transform = fast.transform if fast is not None else features.transform
 
     # Out-of-fold logits give the calibration and the thresholds data the final
     # model has not memorised; twins and authors stay within one fold.
@@ -190,7 +194,7 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
         for i in (i for i in span_docs if i in va_set):
             segs = segment(train_recs[i].text)
             if segs:
-                Xs = features.transform([scoring_input(train_recs[i].text, s) for s in segs])
+                Xs = transform([scoring_input(train_recs[i].text, s) for s in segs])
                 seg_scores[i] = [(s.start, s.end, s.kind) for s in segs], _ordered_logits(clf, Xs)
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])

@@ -12,7 +12,7 @@ def test_evasions_normalise_to_the_plain_word():
 
 
 def test_urls_mentions_and_entities_carry_no_signal():
-    assert tokens("RT @someone: read https://example.org/x?y=1 &amp; www.example.com now") == ["rt", "read", "now"]
+    assert tokens("RT @someone: read https://example.org/x?y=1 &amp; www.example.com now") == ["read", "now"]
 
 
 def test_numbers_and_other_scripts_are_left_alone():
@@ -33,3 +33,8 @@ def test_offsets_point_into_the_original_text(text):
         assert prev <= start < end <= len(text)
         assert normalize_token(text[start:end]) == tok
         prev = end
+
+
+def test_retweet_markers_urls_and_mentions_carry_no_signal():
+    assert tokens("RT @user_1: Art is long https://example.org/x") == ["art", "is", "long"]
+    assert tokens("the rt of it") == ["the", "rt", "of", "it"]

@@ -18,7 +18,6 @@ _EDGE = " \t\r\n,;:\u2013\u2014-()[]\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u201
 # Quotes longer than this are read sentence by sentence: a long quote is often
 # a speech whose parts differ.
 MAX_QUOTE_CHARS = 600
-MIN_SEGMENT_WORDS = 2
 
 Kind = Literal["quote", "text"]
 
@@ -52,18 +51,27 @@ def _sentences(text: str, start: int, end: int, kind: Kind, out: list[Segment]) 
     _add(text, pos, end, kind, out)
 
 
+_ALNUM = re.compile(r"[^\W_]")
+_SPACE = re.compile(r"\s")
+
+
+def _has_two_words(text: str, start: int, end: int) -> bool:
+    """Do at least two whitespace-separated words in text[start:end] hold a letter or digit?
+
+    A letter, then a space, then another letter: three linear searches, no
+    copies, and no regex that could backtrack over a megabyte.
+    """
+    m = _ALNUM.search(text, start, end)
+    if m is None:
+        return False
+    gap = _SPACE.search(text, m.end(), end)
+    return gap is not None and _ALNUM.search(text, gap.end(), end) is not None
+
+
 def _add(text: str, start: int, end: int, kind: Kind, out: list[Segment]) -> None:
     start, end = _trimmed(text, start, end, kind)
-    if end <= start:
-        return
-    piece = text[start:end]
-    words = 0
-    for w in piece.split():
-        if any(c.isalnum() for c in w):
-            words += 1
-            if words >= MIN_SEGMENT_WORDS:
-                out.append(Segment(start, end, kind))
-                return
+    if end > start and _has_two_words(text, start, end):
+        out.append(Segment(start, end, kind))
 
 
 def segment(text: str, quotes: list[Quote] | None = None) -> list[Segment]:

@@ -16,18 +16,22 @@ from functools import lru_cache
 # Word characters plus the marks and invisible characters that evaders put
 # *inside* words: combining marks, Arabic harakat, zero-width joiners, variation
 # selectors. Underscore is a separator, as in hashtags like #dawla_islamiya.
-_WORD_CHARS = (
-    r"[^\W_]"
-    r"|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+_LETTER = r"[^\W_]"
+_MARK = (
+    r"[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     r"\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]"
 )
 # URLs, @mentions and HTML entities are matched so that they are *skipped*:
 # in the real data they mark the collection, not the function of a text.
+# A word is a maximal run of letters and marks, `(?:L|M)+`; it is written
+# unrolled (letter runs, then mark runs) because the regex engine then loops
+# once per run instead of once per character: 1.6x faster on the seeds.
 TOKEN_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|@\w+"
     r"|&#?\w+;"
-    rf"|(?:{_WORD_CHARS})+"
+    rf"|{_MARK}*{_LETTER}+(?:{_MARK}+{_LETTER}*)*"
+    rf"|{_MARK}+"
 )
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -49,6 +53,8 @@ def normalize_token(raw: str) -> str:
     """Canonical form of one raw token; '' means the token carries no signal."""
     first = raw[0]
     if first == "@" or first == "&" or raw.startswith(("http://", "https://", "www.")):
+        return ""
+    if raw == "RT":  # the retweet marker, like @mentions, says how a text travelled, not what it does
         return ""
     tok = raw
     if not tok.isascii():
@@ -72,17 +78,42 @@ def normalize_token(raw: str) -> str:
     return tok
 
 
+_findall = TOKEN_RE.findall
+# Without URLs, mentions, entities or marks, a token is a run of letters, and
+# that regex is twice as fast; the substring tests cost next to nothing.
+_letters = re.compile(_LETTER + "+").findall
+_has_mark = re.compile(_MARK).search
+
+
+def raw_tokens(text: str) -> list[str]:
+    """The raw tokens of `text`, exactly `TOKEN_RE.findall(text)`."""
+    if (
+        "@" in text
+        or "&" in text
+        or "://" in text
+        or "www." in text
+        or (not text.isascii() and _has_mark(text))
+    ):
+        return _findall(text)
+    return _letters(text)
+
+
 def tokens(text: str) -> list[str]:
     """Normalised tokens of `text`, without offsets (the hot path)."""
-    norm = normalize_token
-    return [t for t in map(norm, TOKEN_RE.findall(text)) if t]
+    return list(filter(None, map(normalize_token, raw_tokens(text))))
 
 
 def tokens_with_offsets(text: str, base: int = 0) -> list[tuple[str, int, int]]:
     """Normalised tokens with (start, end) offsets into `text`, shifted by `base`."""
+    # Raw tokens are found in order with str.find: between two matches lies no
+    # character a match can start at, so the next occurrence of a raw token is
+    # the match itself (and find is far cheaper than match objects).
     out = []
-    for m in TOKEN_RE.finditer(text):
-        tok = normalize_token(m.group())
+    pos = 0
+    find = text.find
+    for raw, tok in zip(raws := raw_tokens(text), map(normalize_token, raws)):
+        start = find(raw, pos)
+        pos = start + len(raw)
         if tok:
-            out.append((tok, base + m.start(), base + m.end()))
+            out.append((tok, base + start, base + pos))
     return out

@@ -1,0 +1,176 @@
+"""The optimised code paths give what the plain ones give.
+
+Each fast path is checked against a straightforward reference: the fitted
+scikit-learn pipeline, a regex written the obvious way, a scanner that visits
+every character. Correctness only; speed is measured in benchmarks/speed.py.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.special import softmax
+
+from training.fast_tfidf import FastTfidf
+from training.fit import TrainConfig, _features
+from training.text import quotes
+from training.text.segments import _has_two_words, scoring_input, segment
+from training.text.tokens import _LETTER, _MARK, TOKEN_RE, raw_tokens
+
+# Characters that exercise every branch: quote marks of all kinds, apostrophes,
+# URL and mention triggers, combining marks, zero-width joiners, and ligatures
+# that normalise to several words (U+FDFA) or to a space (U+FC5E).
+_SPECIAL = list('"\'“”‘’«»„.!?\n @&:/w#_') + ["http://x.org/a", "www.", "\u0301", "\u200b", "\ufdfa", "\ufc5e", "ﬁ", "İ"]
+texts = st.lists(
+    st.one_of(st.characters(codec="utf-8", exclude_categories=["Cs"]), st.sampled_from(_SPECIAL)),
+    max_size=300,
+).map("".join)
+words = st.lists(
+    st.sampled_from(["they", "will", "crush", "the", "police", "said", "victory", "rain", "match", "x"] + _SPECIAL),
+    max_size=60,
+).map(" ".join)
+
+SAMPLES = [
+    "",
+    "Police said the group claimed the attack in a statement.",
+    'Leaflets read "Rise and fight the traitors, brothers" near the mosque, residents said.',
+    "RT @someone: read https://example.org/x?y=1 &amp; www.example.com now",
+    "يا أمة محمد \ufdfa انهضوا. \u00ab\ufdfa\u00bb said the \ufc5e poster",
+    "K1LL the саliphаte\u200b, brothers! The IS' fighters don't stop.",
+    ("Rise and fight the traitors", "the leaflet read \n  police said"),
+]
+
+
+@pytest.fixture(scope="module")
+def rich_features():
+    """A pipeline whose vocabulary holds the odd cases: quoted and attributed
+    words, and the words a ligature expands to, in every namespace."""
+    corpus = [t for t in SAMPLES if isinstance(t, str)] * 2 + [
+        'he said "\ufdfa \u0635\u0644\u0649 they will" and \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647',
+        '"\u0635\u0644\u0649 \u0627\u0644\u0644\u0647" said the \u0635\u0644\u0649 poster \ufdfa',
+    ] * 2
+    return _features(TrainConfig(min_df=1)).fit(corpus)
+
+
+def _assert_same_rows(features, items):
+    fast = FastTfidf.from_pipeline(features)
+    A, B = features.transform(items), fast.transform(items)
+    assert A.shape == B.shape
+    assert abs(A - B).max() <= 1e-6 if A.nnz or B.nnz else True
+    assert ((A != 0) != (B != 0)).nnz == 0
+
+
+def test_fast_tfidf_equals_the_pipeline_on_samples_and_segments(tiny_model, rich_features):
+    items = list(SAMPLES)
+    for t in SAMPLES[1:6]:
+        items += [scoring_input(t, s) for s in segment(t)]
+    _assert_same_rows(tiny_model.features, items)
+    _assert_same_rows(rich_features, items)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.one_of(texts, words, st.tuples(words, words)), min_size=1, max_size=5))
+def test_fast_tfidf_equals_the_pipeline_for_any_text(tiny_model, rich_features, items):
+    _assert_same_rows(tiny_model.features, items)
+    _assert_same_rows(rich_features, items)
+
+
+def test_fast_tfidf_declines_configurations_it_does_not_cover(tiny_model):
+    from sklearn.base import clone
+
+    features = clone(tiny_model.features).set_params(tfidf__ngram_range=(1, 3))
+    assert FastTfidf.from_pipeline(features) is None
+
+
+def test_probabilities_equal_sklearn_decision_function(tiny_model):
+    texts = [t for t in SAMPLES if isinstance(t, str)]
+    clf = tiny_model.classifier
+    logits = clf.decision_function(tiny_model.features.transform(texts))
+    order = [list(clf.classes_).index(i) for i in range(3)]
+    expected = softmax(logits[:, order] / tiny_model.temperature, axis=1)
+    assert np.allclose(tiny_model.predict_proba(texts), expected, atol=1e-6)
+
+
+def test_scoring_with_spans_in_one_transform_equals_the_separate_calls(tiny_model):
+    texts = [t for t in SAMPLES if isinstance(t, str)]
+    results = tiny_model.score(texts)
+    proba = tiny_model.predict_proba(texts)
+    spans = tiny_model.spans(texts)
+    for r, p, s in zip(results, proba, spans):
+        assert r["propaganda_score"] == pytest.approx(float(p[0]), abs=1e-6)
+        assert r["spans"] == [x.as_dict() for x in s]
+
+
+# The word regex as first written: one alternation per character.
+_PLAIN_TOKEN_RE = re.compile(rf"(?:https?://|www\.)\S+|@\w+|&#?\w+;|(?:{_LETTER}|{_MARK})+")
+
+
+@given(texts)
+def test_token_regex_equals_the_plain_one(text):
+    assert TOKEN_RE.findall(text) == _PLAIN_TOKEN_RE.findall(text)
+    assert raw_tokens(text) == _PLAIN_TOKEN_RE.findall(text)
+
+
+def _reference_quotes(text):
+    """The scanner as first written: every character of every line."""
+    out = []
+    if not any(c in text for c in quotes._PAIRS):
+        return out
+    for m in re.finditer(r"[^\n]+", text):
+        line, base = m.group(), m.start()
+        open_at, closers, opener = -1, "", ""
+        for i, ch in enumerate(line):
+            if open_at < 0:
+                if ch in quotes._PAIRS and quotes._opens(line, i, ch):
+                    open_at, closers, opener = i, quotes._PAIRS[ch], ch
+            elif ch in closers and quotes._closes(line, i, ch):
+                _reference_emit(line, base, open_at + 1, i, out)
+                open_at = -1
+        if open_at >= 0 and opener in quotes._DOUBLE:
+            _reference_emit(line, base, open_at + 1, len(line), out)
+    return out
+
+
+def _reference_emit(line, base, start, end, out):
+    while start < end and line[start] in quotes._TRIM_START:
+        start += 1
+    while end > start and line[end - 1] in quotes._TRIM_END:
+        end -= 1
+    if end > start and any(c.isalnum() for c in line[start:end]):
+        out.append(quotes.Quote(base + start, base + end))
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_quote_scanner_equals_the_per_character_one(text):
+    assert quotes.find_quotes(text) == _reference_quotes(text)
+
+
+@given(texts, st.integers(0, 300), st.integers(0, 300))
+def test_two_word_check_equals_counting_words(text, a, b):
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    expected = sum(any(c.isalnum() for c in w) for w in text[start:end].split()) >= 2
+    assert _has_two_words(text, start, end) == expected
+
+
+@pytest.mark.parametrize(
+    "config",
+    [TrainConfig(), TrainConfig(max_features=40), TrainConfig(ngram_max=1), TrainConfig(min_df=1, max_features=None)],
+    ids=["default", "max-features-cut", "unigrams", "no-limits"],
+)
+def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
+    from training.corpus import read_corpus
+    from training.vocabulary import fit_transform
+
+    records = read_corpus([tiny_data]).records
+    items = [r.text for r in records] + [scoring_input(t, s) for t in SAMPLES[1:6] for s in segment(t)]
+    reference, fast = _features(config), _features(config)
+    X_ref, X_fast = reference.fit_transform(items), fit_transform(fast, items)
+    assert fast[-1].vocabulary_ == reference[-1].vocabulary_
+    assert np.array_equal(fast[-1].idf_, reference[-1].idf_)
+    # The same arrays in the same order, so the classifier's sums are bit-identical.
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(X_fast, part), getattr(X_ref, part)), part
+    assert abs(reference.transform(items) - fast.transform(items)).max() == 0
