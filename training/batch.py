@@ -54,14 +54,20 @@ def cached_model(folder: str) -> Model:
     return _MODELS[key]
 
 
-def _adopt(key: tuple[str, int], model: bytes) -> None:
+def _handover(folder: str) -> tuple[tuple[str, int], bytes]:
+    """The parent's verified model as its fitted parts (the Model's own caches are rebuilt)."""
+    m = cached_model(folder)
+    return _key(folder), pickle.dumps((m.features, m.classifier, m.metadata), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _adopt(key: tuple[str, int], parts: bytes) -> None:
     """Worker initializer: take the parent's verified model instead of loading it again.
 
-    Unpickling the parent's own object takes milliseconds where a skops load
+    Unpickling the parent's own objects takes milliseconds where a skops load
     (hash check, type audit) takes seconds, and the worker never imports skops.
     """
     _MODELS.clear()
-    _MODELS[key] = pickle.loads(model)
+    _MODELS[key] = Model(*pickle.loads(parts))
 
 
 def score_chunk(folder: str, ids: list, texts: list[str], spans: bool, fmt: str):
@@ -235,7 +241,7 @@ def _score(chunks: _Chunks, folder: str, job: Job, summary: Summary) -> Iterator
         for c in itertools.chain(head, it)
     )
     # batch_size=1: our chunks are the unit; pre_dispatch bounds the chunks in flight.
-    handover = (_key(folder), pickle.dumps(cached_model(folder), protocol=pickle.HIGHEST_PROTOCOL))
+    handover = _handover(folder)
     _MODELS.clear()  # the workers score; this process only reads and writes
     parallel = Parallel(
         n_jobs=workers,
