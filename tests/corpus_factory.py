@@ -69,3 +69,17 @@ def write(path: Path, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+def unlabelled(n: int, seed: int = 1) -> list[dict]:
+    """`n` id-numbered texts filled from the same templates (quoting ones included), for scoring runs."""
+    rng = random.Random(seed)
+    templates = PROPAGANDA + REPORTING + UNRELATED
+    out = []
+    for i in range(n):
+        if i % 7 == 0:
+            text = _fill(QUOTING.replace("{prop}", _fill(LEAFLET[i % 2], rng)), rng)
+        else:
+            text = _fill(templates[rng.randrange(len(templates))], rng)
+        out.append({"id": i, "text": text})
+    return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,7 @@ from rich.table import Table
 from training import artifacts
 from training.artifacts import ArtifactError
 from training.corpus import read_corpus
-from training.jsonl import DataError, iter_jsonl
+from training.jsonl import DataError
 
 app = typer.Typer(
     help="modlens: tell extremist propaganda from reporting, and show where it is.",
@@ -95,53 +94,66 @@ def train(
         train_model(data or [DEFAULT_SEEDS], out, err, make_current=current, test_size=test_size, seed=seed)
 
 
-def read_inputs(inputs: list[str]) -> list[tuple[object, str]]:
-    """(id, text) of every input line, all validated before anything is scored."""
-    rows: list[tuple[object, str]] = []
-    for name in inputs or ["-"]:
-        where = "<stdin>" if name == "-" else name
-        try:
-            lines = sys.stdin.read().splitlines() if name == "-" else Path(name).read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            raise DataError(where, None, "no such file") from None
-        except (UnicodeDecodeError, IsADirectoryError) as e:
-            raise DataError(where, None, f"cannot read as UTF-8 text ({type(e).__name__})") from None
-        for n, obj in iter_jsonl(lines, where):
-            text = obj.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise DataError(where, n, "field 'text' must be a non-empty string")
-            rows.append((obj.get("id"), text))
-    return rows
+FORMAT_HELP = "jsonl, csv or parquet (default: from the extension)."
 
 
 @app.command()
 def score(
-    inputs: Annotated[list[str] | None, typer.Argument(help="JSONL files of {id?, text}; '-' or none for stdin.")] = None,
+    inputs: Annotated[
+        list[str] | None, typer.Argument(help="JSONL, CSV or Parquet files of {id?, text}; '-' or none for stdin (JSONL).")
+    ] = None,
     model: ModelOpt = None,
     models_dir: ModelsDirOpt = DEFAULT_MODELS,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here (default stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: JSONL on stdout).")] = None,
     spans: Annotated[bool, typer.Option(help="Include propaganda spans.")] = True,
-    batch_size: Annotated[int, typer.Option(min=1)] = 256,
+    batch_size: Annotated[int, typer.Option(min=1, help="Texts per chunk sent to a worker.")] = 256,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes; -1 = every core, -2 = all but one.")] = -1,
+    resume: Annotated[
+        bool, typer.Option(help="Append to the output, skipping the ids it already holds (needs -o).")
+    ] = False,
+    input_format: Annotated[str | None, typer.Option(help=FORMAT_HELP)] = None,
+    output_format: Annotated[str | None, typer.Option(help=FORMAT_HELP)] = None,
+    text_field: Annotated[str, typer.Option(help="Input field or column holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Input field or column holding the id.")] = "id",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Score JSONL documents; one output line per input line, in order."""
+    """Score documents; one output record per input record, in input order.
+
+    Streams the input in chunks across `--jobs` processes. Without `--resume`
+    nothing is written unless every record scores; with it, complete chunks are
+    appended and a rerun skips what the output already holds.
+    """
+    from training.batch import Job, run
+    from training.formats import FORMATS
+
     with user_errors():
-        rows = read_inputs(inputs or [])
-        m = artifacts.load(artifacts.resolve(model, models_dir))
-        lines = []
-        for i in range(0, len(rows), batch_size):
-            chunk = rows[i : i + batch_size]
-            for (rid, _), r in zip(chunk, m.score([t for _, t in chunk], spans=spans)):
-                lines.append(json.dumps({"id": rid, **r}, ensure_ascii=False))
-        body = "".join(line + "\n" for line in lines)
-        if output is None:
-            sys.stdout.write(body)
-            return
-        # Written beside the target and renamed, so a failure never leaves half a file.
-        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(body)
-        os.replace(tmp, output)
-        err.print(f"scored {len(lines)} texts -> {output}")
+        for opt, fmt in (("--input-format", input_format), ("--output-format", output_format)):
+            if fmt is not None and fmt.lower() not in FORMATS:
+                raise DataError(opt, None, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        if jobs == 0:
+            raise DataError("--jobs", None, "must be a number of processes, or negative to count from every core")
+        job = Job(
+            inputs=inputs or [],
+            output=output,
+            input_format=input_format and input_format.lower(),
+            output_format=output_format and output_format.lower(),
+            text_field=text_field,
+            id_field=id_field,
+            spans=spans,
+            jobs=jobs,
+            chunk_size=batch_size,
+            resume=resume,
+            quiet=quiet,
+        )
+        summary = run(job, artifacts.resolve(model, models_dir), err)
+        if output is not None and not quiet:
+            skipped = f" ({summary.skipped} already in the output)" if summary.skipped else ""
+            rate = summary.scored / max(summary.seconds, 1e-9)
+            err.print(
+                f"scored {summary.scored} texts{skipped} -> {output} in {summary.seconds:.1f} s "
+                f"({rate:,.0f}/s, {summary.workers} worker{'s' if summary.workers > 1 else ''})",
+                highlight=False,
+            )
 
 
 @app.command("eval")
