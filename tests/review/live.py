@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-CLI = [sys.executable, "-c", "from service.cli import app; app()"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live import CLI, free_port
 
 
 def cli(*args: str, env: dict, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -1,68 +1,22 @@
-"""Helpers for tests against a real `modlens serve` on loopback: start it, and put load on it."""
+"""Load for tests against a real `modlens serve` on loopback."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
-import pytest
 
-CLI = [sys.executable, "-c", "from service.cli import app; app()"]
 TEXTS = [
     "Brothers, rise and join the front! We will crush the invaders and our martyrs will be honoured.",
     "Police said the front claimed responsibility for the raid, according to a statement.",
     "Rain is expected tomorrow across the hills, with clearer skies by the weekend.",
     'An analyst said the leaflet, which read "we will crush the invaders", was old.',
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(cwd: Path, env: dict[str, str], *args: str, ready_timeout: float = 90):
-    """Run `modlens serve` (real uvicorn) until the block ends; yields (base_url, process, log_path)."""
-    port = free_port()
-    log = cwd / f"serve-{port}.log"
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("MODLENS_", "PROMETHEUS_"))}
-    full_env.update(env)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([*CLI, "serve", "--port", str(port), *args], cwd=cwd, env=full_env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + ready_timeout
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not become ready:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base, proc, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @dataclass

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from service.security.keys import hash_key, new_key
-from tests.service.live import TEXTS, run_load, serving
+from tests.live import serving
+from tests.service.live import TEXTS, run_load
 from training import artifacts
 
 ADMIN = new_key()
