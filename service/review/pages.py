@@ -72,6 +72,18 @@ def logout(request: Request, db: Db, session: Reviewer, csrf_token: Annotated[st
     return resp
 
 
+def _common(session, f, done: int | None, action: str | None) -> dict:
+    """What every queue and item page shows: the reviewer, the form token, the filters, the last decision."""
+    return {
+        "user": session.user,
+        "csrf_token": session.csrf_token,
+        "f": f,
+        "q": f.query(),
+        "done": done if action in ACTIONS else None,
+        "action": action,
+    }
+
+
 @router.get("/")
 def queue_page(
     request: Request,
@@ -92,17 +104,12 @@ def queue_page(
     return render(
         request,
         "queue.html",
-        user=session.user,
-        csrf_token=session.csrf_token,
+        **_common(session, f, done, action),
         items=items,
         total=total,
         page=page,
         pages=max(1, -(-total // per_page)),
-        f=f,
-        q=f.query(),
         sources=queue.sources(db),
-        done=done if action in ACTIONS else None,
-        action=action,
     )
 
 
@@ -126,17 +133,12 @@ def item_page(
     return render(
         request,
         "item.html",
-        user=session.user,
-        csrf_token=session.csrf_token,
+        **_common(session, f, done, action),
         item=item,
         runs=runs(item.text, item.spans) if item.text is not None else [],
         evidence=[evidence_words(s) for s in item.spans],
         prev_id=prev_id,
         next_id=next_id,
-        f=f,
-        q=f.query(),
-        done=done if action in ACTIONS else None,
-        action=action,
     )
 
 
