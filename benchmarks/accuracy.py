@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from training import artifacts
+from training.evaluate import predict
 from training.markers import has_is_marker
 from training.metrics import span_metrics
 from training.perturb import robustness
@@ -87,7 +88,7 @@ def tradeoff(model, test: dict) -> dict[str, list[float]]:
     """Each set's propaganda rate at several decision thresholds: the price of a stricter cut."""
     out = {}
     for name, (_, recs) in test.items():
-        score = np.concatenate([model.predict_proba([r.text for r in recs[i : i + 1024]])[:, 0] for i in range(0, len(recs), 1024)])
+        score = predict(model, [r.text for r in recs])[:, 0]
         out[name] = [float((score >= t).mean()) for t in TRADEOFF]
     return out
 

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from sklearn.model_selection import GroupShuffleSplit
 
 from training.corpus import Record
+from training.evaluate import predict
 from training.markers import has_is_marker
 
 
@@ -71,11 +71,9 @@ def split_half(records: list[Record], seed: int = 0) -> tuple[list[Record], list
 
 def rate(model, records: list[Record]) -> float:
     """Share of `records` the model labels propaganda (FPR or recall, by the set)."""
-    labels = []
-    for i in range(0, len(records), 1024):
-        proba = model.predict_proba([r.text for r in records[i : i + 1024]])
-        labels.append(proba[:, 0] >= model.threshold)
-    return float(np.concatenate(labels).mean()) if labels else float("nan")
+    if not records:
+        return float("nan")
+    return float((predict(model, [r.text for r in records])[:, 0] >= model.threshold).mean())
 
 
 # The founding example, ../shared/seeds/000_109bbd639d193593.txt: character
