@@ -110,7 +110,11 @@ _PLAIN_TOKEN_RE = re.compile(rf"(?:https?://|www\.)\S+|@\w+|&#?\w+;|(?:{_LETTER}
 @given(texts)
 def test_token_regex_equals_the_plain_one(text):
     assert TOKEN_RE.findall(text) == _PLAIN_TOKEN_RE.findall(text)
-    assert raw_tokens(text) == _PLAIN_TOKEN_RE.findall(text)
+    expected = []
+    for raw in _PLAIN_TOKEN_RE.findall(text):
+        is_word = raw[0] not in "@&" and not raw.startswith(("http://", "https://", "www."))
+        expected += re.split(r"(?<=[a-z])(?=[A-Z])", raw) if is_word else [raw]
+    assert raw_tokens(text) == expected
 
 
 def _reference_quotes(text):

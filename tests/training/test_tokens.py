@@ -38,3 +38,11 @@ def test_offsets_point_into_the_original_text(text):
 def test_retweet_markers_urls_and_mentions_carry_no_signal():
     assert tokens("RT @user_1: Art is long https://example.org/x") == ["art", "is", "long"]
     assert tokens("the rt of it") == ["the", "rt", "of", "it"]
+
+
+def test_camelcase_hashtags_split_into_their_words():
+    text = "#WilayatNinawa news via @SomeUser https://example.org/AbCd ISIS iPhone"
+    found = tokens_with_offsets(text)
+    assert [t for t, _, _ in found] == ["wilayat", "ninawa", "news", "via", "isis", "i", "phone"]
+    # Offsets still point at each part inside the hashtag.
+    assert [text[s:e] for _, s, e in found[:2]] == ["Wilayat", "Ninawa"]

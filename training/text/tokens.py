@@ -83,10 +83,25 @@ _findall = TOKEN_RE.findall
 # that regex is twice as fast; the substring tests cost next to nothing.
 _letters = re.compile(_LETTER + "+").findall
 _has_mark = re.compile(_MARK).search
+# Hashtags run words together (#WilayatAlAnbar, #AmaqAgency): split at a
+# lower-to-upper case change, so that the words inside are words of the
+# vocabulary and not one unseen token. URLs and @mentions are left whole.
+_has_camel = re.compile(r"[a-z][A-Z]").search
+_camel_split = re.compile(r"(?<=[a-z])(?=[A-Z])").split
+
+
+def _split_camel(raws: list[str]) -> list[str]:
+    out = []
+    for raw in raws:
+        if _has_camel(raw) and raw[0] not in "@&" and not raw.startswith(("http://", "https://", "www.")):
+            out += _camel_split(raw)
+        else:
+            out.append(raw)
+    return out
 
 
 def raw_tokens(text: str) -> list[str]:
-    """The raw tokens of `text`, exactly `TOKEN_RE.findall(text)`."""
+    """The raw tokens of `text`: `TOKEN_RE.findall(text)`, camelCase words split in two."""
     if (
         "@" in text
         or "&" in text
@@ -94,8 +109,10 @@ def raw_tokens(text: str) -> list[str]:
         or "www." in text
         or (not text.isascii() and _has_mark(text))
     ):
-        return _findall(text)
-    return _letters(text)
+        raws = _findall(text)
+    else:
+        raws = _letters(text)
+    return _split_camel(raws) if _has_camel(text) else raws
 
 
 def tokens(text: str) -> list[str]:
