@@ -16,9 +16,9 @@ import threading
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.features import CONTEXT_PREFIX, QUOTE_PREFIX, VoiceTokenizer, voice_pieces
+from training.features import CONTEXT_PREFIX, QUOTE_PREFIX, AuthorCharGrams, VoiceTokenizer, voice_pieces
 from training.text.tokens import normalize_token, raw_tokens
 
 _DROP = -1  # URLs, mentions, entities: not in the token stream at all
@@ -42,6 +42,34 @@ def supported_vectorizer(vec) -> bool:
         and not vec.binary
         and vec.use_idf
         and vec.norm == "l2"
+    )
+
+
+def supported_char_vectorizer(vec) -> bool:
+    """A tf-idf of `AuthorCharGrams` (the analyser is the whole of its feature extraction)."""
+    return (
+        type(vec) is TfidfVectorizer
+        and type(vec.analyzer) is AuthorCharGrams
+        and vec.input == "content"
+        and not vec.binary
+        and vec.use_idf
+        and vec.norm == "l2"
+    )
+
+
+def supported_pipeline(features) -> bool:
+    """[VoiceTokenizer, word tf-idf] or [VoiceTokenizer, FeatureUnion[words, chars]], as `_features` builds."""
+    if not isinstance(features, Pipeline) or len(features) != 2 or type(features[0]) is not VoiceTokenizer:
+        return False
+    last = features[-1]
+    if type(last) is not FeatureUnion:
+        return supported_vectorizer(last)
+    blocks = last.transformer_list
+    return (
+        [name for name, _ in blocks] == ["words", "chars"]
+        and last.transformer_weights is None
+        and supported_vectorizer(blocks[0][1])
+        and supported_char_vectorizer(blocks[1][1])
     )
 
 

@@ -15,13 +15,13 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 import training
 from training.calibration import calibrated, fit_temperature
 from training.corpus import Corpus, Record
 from training.fast_tfidf import FastTfidf
-from training.features import VoiceTokenizer
+from training.features import AuthorCharGrams, VoiceTokenizer, describe, vectorizers
 from training.labels import LABELS, PROPAGANDA, REPORTING
 from training.metrics import document_metrics, span_metrics, threshold_for_precision
 from training.model import Model
@@ -41,6 +41,11 @@ class TrainConfig:
     min_df: int = 2
     max_features: int | None = 200_000
     quote_namespace: bool = True
+    # Character n-grams of the author's own words, a second tf-idf block beside
+    # the words (each block l2-normalised on its own); None: words only.
+    char_ngrams: tuple[int, int] | None = None
+    char_min_df: int = 3
+    char_max_features: int | None = 200_000
     # Gold span passages (and the other quotes of their documents) become
     # training examples of their own: spans are scored segment by segment.
     augment_segments: bool = True
@@ -48,23 +53,27 @@ class TrainConfig:
 
 
 def _features(cfg: TrainConfig) -> Pipeline:
-    return Pipeline(
-        [
-            ("voice", VoiceTokenizer(quote_namespace=cfg.quote_namespace)),
-            (
-                "tfidf",
-                TfidfVectorizer(
-                    token_pattern=r"\S+",
-                    lowercase=False,
-                    ngram_range=(1, cfg.ngram_max),
-                    min_df=cfg.min_df,
-                    max_features=cfg.max_features,
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
-        ]
+    words = TfidfVectorizer(
+        token_pattern=r"\S+",
+        lowercase=False,
+        ngram_range=(1, cfg.ngram_max),
+        min_df=cfg.min_df,
+        max_features=cfg.max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
     )
+    voice = VoiceTokenizer(quote_namespace=cfg.quote_namespace)
+    if cfg.char_ngrams is None:
+        return Pipeline([("voice", voice), ("tfidf", words)])
+    chars = TfidfVectorizer(
+        analyzer=AuthorCharGrams(*cfg.char_ngrams),
+        lowercase=False,
+        min_df=cfg.char_min_df,
+        max_features=cfg.char_max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    return Pipeline([("voice", voice), ("tfidf", FeatureUnion([("words", words), ("chars", chars)]))])
 
 
 def _classifier(cfg: TrainConfig) -> LogisticRegression:
@@ -167,14 +176,14 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
     progress(f"vectorising {len(texts)} examples ({len(extra)} from span segments)")
     features = _features(cfg)
     X = fit_transform(features, texts)  # = features.fit_transform(texts), faster
-    # numpy ints would each become a file in the skops zip (minutes to save);
-    # plain ints are stored inline.
-    vec = features[-1]
-    vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
-    # The terms cut by min_df/max_features are only kept for introspection
-    # and would triple the artifact.
-    if hasattr(vec, "stop_words_"):
-        del vec.stop_words_
+    for _, vec, _ in vectorizers(features):
+        # numpy ints would each become a file in the skops zip (minutes to save);
+        # plain ints are stored inline.
+        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
+        # The terms cut by min_df/max_features are only kept for introspection
+        # and would triple the artifact.
+        if hasattr(vec, "stop_words_"):
+            del vec.stop_words_
     fast = FastTfidf.from_pipeline(features)
     transform = fast.transform if fast is not None else features.transform
 
@@ -220,7 +229,8 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
         "train_documents": n_docs,
         "train_examples": len(texts),
         "test_documents": len(test_recs),
-        "vocabulary_size": int(len(features[-1].vocabulary_)),
+        "vocabulary_size": int(X.shape[1]),
+        "features": describe(features),
         "temperature": temperature,
         "thresholds": {
             "decision": decision,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy.special import softmax
 
 from training.fast_tfidf import FastTfidf
+from training.features import vectorizers
 from training.fit import TrainConfig, _features
 from training.text import quotes
 from training.text.segments import _has_two_words, scoring_input, segment
@@ -161,8 +162,14 @@ def test_two_word_check_equals_counting_words(text, a, b):
 
 @pytest.mark.parametrize(
     "config",
-    [TrainConfig(), TrainConfig(max_features=40), TrainConfig(ngram_max=1), TrainConfig(min_df=1, max_features=None)],
-    ids=["default", "max-features-cut", "unigrams", "no-limits"],
+    [
+        TrainConfig(),
+        TrainConfig(char_ngrams=None),
+        TrainConfig(max_features=40, char_max_features=300),
+        TrainConfig(ngram_max=1, char_ngrams=(2, 4)),
+        TrainConfig(min_df=1, max_features=None, char_min_df=1, char_max_features=None),
+    ],
+    ids=["default", "words-only", "max-features-cut", "unigrams-2to4-grams", "no-limits"],
 )
 def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     from training.corpus import read_corpus
@@ -172,8 +179,9 @@ def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     items = [r.text for r in records] + [scoring_input(t, s) for t in SAMPLES[1:6] for s in segment(t)]
     reference, fast = _features(config), _features(config)
     X_ref, X_fast = reference.fit_transform(items), fit_transform(fast, items)
-    assert fast[-1].vocabulary_ == reference[-1].vocabulary_
-    assert np.array_equal(fast[-1].idf_, reference[-1].idf_)
+    for (_, a, _), (_, b, _) in zip(vectorizers(fast), vectorizers(reference), strict=True):
+        assert a.vocabulary_ == b.vocabulary_
+        assert np.array_equal(a.idf_, b.idf_)
     # The same arrays in the same order, so the classifier's sums are bit-identical.
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(X_fast, part), getattr(X_ref, part)), part
