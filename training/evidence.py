@@ -144,9 +144,14 @@ def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: V
     cand_span = np.r_[occ_span[first], owner[pair]]
     cand_weight = np.r_[weight, contrib[pair]]
     cand_ref = np.r_[first, -1 - fid[pair]]  # >= 0: an occurrence; < 0: a word pair
+    # Ties go to words before pairs, then in text order (pairs: by name), so
+    # that a span's evidence does not depend on the rest of the batch.
+    span_first_occ = np.r_[0, np.cumsum([len(o) for o in words])]
+    tie = np.r_[first - span_first_occ[occ_span[first]], fid[pair]]
+    is_pair = np.r_[np.zeros(len(first), dtype=bool), np.ones(int(pair.sum()), dtype=bool)]
     keep = cand_weight > 0
     cand_span, cand_weight, cand_ref = cand_span[keep], cand_weight[keep], cand_ref[keep]
-    ranked = np.lexsort((-cand_weight, cand_span))
+    ranked = np.lexsort((tie[keep], is_pair[keep], -cand_weight, cand_span))
     bounds = np.searchsorted(cand_span[ranked], np.arange(len(words) + 1))
 
     flat = [o for occ in words for o in occ]

@@ -44,23 +44,26 @@ SAMPLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def rich_features():
+@pytest.fixture(scope="module", params=[(3, 5), None], ids=["words+chars", "words"])
+def rich_features(request):
     """A pipeline whose vocabulary holds the odd cases: quoted and attributed
     words, and the words a ligature expands to, in every namespace."""
     corpus = [t for t in SAMPLES if isinstance(t, str)] * 2 + [
         'he said "\ufdfa \u0635\u0644\u0649 they will" and \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647',
         '"\u0635\u0644\u0649 \u0627\u0644\u0644\u0647" said the \u0635\u0644\u0649 poster \ufdfa',
     ] * 2
-    return _features(TrainConfig(min_df=1)).fit(corpus)
+    return _features(TrainConfig(min_df=1, char_min_df=1, char_ngrams=request.param)).fit(corpus)
 
 
 def _assert_same_rows(features, items):
     fast = FastTfidf.from_pipeline(features)
     A, B = features.transform(items), fast.transform(items)
     assert A.shape == B.shape
-    assert abs(A - B).max() <= 1e-6 if A.nnz or B.nnz else True
-    assert ((A != 0) != (B != 0)).nnz == 0
+    # Each block on its own (words, then character grams) and the stacked rows.
+    for lo, hi in ((0, fast.n_words), (fast.n_words, fast.n_features), (0, fast.n_features)):
+        a, b = A[:, lo:hi], B[:, lo:hi]
+        assert abs(a - b).max() <= 1e-6 if a.nnz or b.nnz else True
+        assert ((a != 0) != (b != 0)).nnz == 0
 
 
 def test_fast_tfidf_equals_the_pipeline_on_samples_and_segments(tiny_model, rich_features):
@@ -78,10 +81,17 @@ def test_fast_tfidf_equals_the_pipeline_for_any_text(tiny_model, rich_features, 
     _assert_same_rows(rich_features, items)
 
 
-def test_fast_tfidf_declines_configurations_it_does_not_cover(tiny_model):
-    from sklearn.base import clone
-
-    features = clone(tiny_model.features).set_params(tfidf__ngram_range=(1, 3))
+@pytest.mark.parametrize(
+    "chars, params",
+    [
+        (None, {"tfidf__ngram_range": (1, 3)}),
+        ((3, 5), {"tfidf__words__ngram_range": (1, 3)}),
+        ((3, 5), {"tfidf__chars__binary": True}),
+        ((3, 5), {"tfidf__transformer_weights": {"chars": 2}}),
+    ],
+)
+def test_fast_tfidf_declines_configurations_it_does_not_cover(chars, params):
+    features = _features(TrainConfig(char_ngrams=chars)).set_params(**params)
     assert FastTfidf.from_pipeline(features) is None
 
 
