@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -162,7 +164,10 @@ def _span_thresholds(pairs) -> dict[str, float]:
     return cuts
 
 
-def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress = lambda s: None) -> Model:
+def train(
+    corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress = lambda s: None, jobs: int | None = None
+) -> Model:
+    """Fit a model; `jobs` threads share the classifier fits (default: every core), with the same result."""
     started = time.perf_counter()
     train_recs, test_recs = split(corpus.records, cfg)
     progress(f"split: {len(train_recs)} train / {len(test_recs)} held-out documents")
@@ -195,16 +200,33 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
     span_docs = [i for i, r in enumerate(train_recs) if r.spans]
     seg_scores: dict[int, tuple[list, np.ndarray]] = {}
     folds = min(cfg.folds, len(set(groups)))
-    for k, (tr, va) in enumerate(GroupKFold(n_splits=folds).split(X, y, groups)):
-        progress(f"cross-validation fold {k + 1}/{folds}")
+
+    def fold(tr: np.ndarray, va: np.ndarray):
         clf = _classifier(cfg).fit(X[tr], y[tr])
-        oof[va] = _ordered_logits(clf, X[va])
         va_set = set(va.tolist())
+        segs_out = []
         for i in (i for i in span_docs if i in va_set):
             segs = segment(train_recs[i].text)
             if segs:
                 Xs = transform([scoring_input(train_recs[i].text, s) for s in segs])
-                seg_scores[i] = [(s.start, s.end, s.kind) for s in segs], _ordered_logits(clf, Xs)
+                segs_out.append((i, [(s.start, s.end, s.kind) for s in segs], _ordered_logits(clf, Xs)))
+        return _ordered_logits(clf, X[va]), segs_out
+
+    # The folds and the final classifier are independent fits, and sparse
+    # products release the GIL: they share the cores. Each fit is the one a
+    # sequential run would make, and results are gathered in fold order.
+    workers = max(1, min(jobs or len(os.sched_getaffinity(0)), folds + 1))
+    progress(f"fitting {folds} cross-validation folds and the final classifier, {workers} at a time")
+    with ThreadPoolExecutor(workers) as pool:
+        final = pool.submit(lambda: _classifier(cfg).fit(X, y))
+        splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
+        running = [pool.submit(fold, tr, va) for tr, va in splits]
+        for k, ((_, va), job) in enumerate(zip(splits, running)):
+            oof[va], segs_out = job.result()
+            for i, spans, logits in segs_out:
+                seg_scores[i] = spans, logits
+            progress(f"cross-validation fold {k + 1}/{folds} done")
+        classifier = final.result()
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])
     p_doc = calibrated(oof[:n_docs], temperature)
@@ -215,8 +237,6 @@ def train(corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress =
         pairs.append((list(train_recs[i].spans), [(s, e, float(p), k) for (s, e, k), p in zip(segs, probs)]))
     span_t = _span_thresholds(pairs) if pairs else {"quote": 0.5, "text": 0.5}
 
-    progress("fitting the final classifier")
-    classifier = _classifier(cfg).fit(X, y)
     meta = {
         "version": _version(corpus, cfg),
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
