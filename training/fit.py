@@ -45,7 +45,7 @@ class TrainConfig:
     quote_namespace: bool = True
     # Character n-grams of the author's own words, a second tf-idf block beside
     # the words (each block l2-normalised on its own); None: words only.
-    char_ngrams: tuple[int, int] | None = None
+    char_ngrams: tuple[int, int] | None = (3, 5)
     char_min_df: int = 3
     char_max_features: int | None = 200_000
     # Gold span passages (and the other quotes of their documents) become
