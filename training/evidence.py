@@ -13,6 +13,7 @@ worked out together, in numpy; Python only walks each span's few best.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import numpy as np
 
@@ -101,65 +102,76 @@ def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: V
     if not rows:
         return []
     owner, fid, contrib = _entries(blocks, np.asarray(rows, dtype=np.int64), coef)
+    if not len(fid):
+        return [[] for _ in rows]
     V = vocab.n_features
     row_key = owner * V + fid
     order = np.argsort(row_key)
     row_key, row_val = row_key[order], contrib[order]
 
-    def value_at(keys: np.ndarray) -> np.ndarray:
-        if not len(row_key):
-            return np.zeros(len(keys))
+    def find(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each (span, column) key sits among the rows' entries, and whether it is there."""
         at = np.minimum(np.searchsorted(row_key, keys), len(row_key) - 1)
-        return np.where(row_key[at] == keys, row_val[at], 0.0)
+        return at, row_key[at] == keys
 
-    # Every word occurrence of every span, with its word's columns.
+    # The words of every span: occurrences of one word in one span make one
+    # candidate, at the first, whose grams count once per occurrence.
     words = [voice_words(text, seg, quote_namespace) for text, seg in spans]
-    local: dict[str, int] = {}
-    occ_word, occ_uni, gram_cols = [], [], []
-    for occ in words:
-        for w, _, _ in occ:
+    first, times, group_span, group_uni, gram_cols = [], [], [], [], []
+    at = 0
+    for k, occ in enumerate(words):
+        names = [w for w, _, _ in occ]
+        firsts = dict(zip(reversed(names), range(at + len(names) - 1, at - 1, -1)))
+        first += sorted(firsts.values())
+        counted = Counter(names)  # in first-occurrence order, as `first` is
+        times += counted.values()
+        group_span += [k] * len(counted)
+        for w in counted:
             uni, grams = vocab.columns(w)
-            occ_word.append(local.setdefault(w, len(local)))
-            occ_uni.append(uni)
+            group_uni.append(uni)
             gram_cols.append(grams)
-    n_occ = len(occ_word)
-    occ_span = np.repeat(np.arange(len(words)), [len(o) for o in words])
-    n_grams = np.fromiter(map(len, gram_cols), dtype=np.int64, count=n_occ)
-    share = np.zeros(n_occ)
-    if n_grams.any():
-        gram_occ = np.repeat(np.arange(n_occ), n_grams)
-        key = occ_span[gram_occ] * V + np.concatenate(gram_cols)
-        # A gram's contribution, split evenly over its occurrences in the span.
-        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        share = np.bincount(gram_occ, weights=value_at(key) / counts[inverse], minlength=n_occ)
-
-    # Occurrences of one word in one span make one candidate, at the first.
-    group_key = occ_span * max(len(local), 1) + np.asarray(occ_word, dtype=np.int64)
-    _, first, inverse = np.unique(group_key, return_index=True, return_inverse=True)
-    uni = np.asarray(occ_uni, dtype=np.int64)[first]
-    weight = np.bincount(inverse, weights=share) + np.where(uni >= 0, value_at(occ_span[first] * V + uni), 0.0)
+        at += len(names)
+    n_groups = len(first)
+    group_span_a = np.array(group_span, dtype=np.int64)
+    uni = np.array(group_uni, dtype=np.int64)
+    has_uni = np.flatnonzero(uni >= 0)
+    uni_keys = group_span_a[has_uni] * V + uni[has_uni]
+    at, hit = find(uni_keys)
+    weight = np.zeros(n_groups)
+    weight[has_uni] = np.where(hit, row_val[at], 0.0)
+    lengths = np.fromiter(map(len, gram_cols), dtype=np.int64, count=n_groups)
+    if lengths.any():
+        grp = np.repeat(np.arange(n_groups), lengths)
+        many = np.array(times, dtype=np.float64)[grp]
+        at, hit = find(group_span_a[grp] * V + np.concatenate(gram_cols))
+        # A gram's contribution, split evenly over its occurrences in the span
+        # (counted per entry of the row it is found in).
+        counts = np.bincount(at[hit], weights=many[hit], minlength=len(row_key))
+        share = np.divide(row_val[at] * many, counts[at], out=np.zeros(len(at)), where=hit)
+        weight += np.bincount(grp, weights=share, minlength=n_groups)
     # Word pairs are candidates of their own.
     pair = (fid < vocab.n_words) & (contrib > 0)
     pair[pair] = vocab.pair[fid[pair]]
-    cand_span = np.r_[occ_span[first], owner[pair]]
-    cand_weight = np.r_[weight, contrib[pair]]
-    cand_ref = np.r_[first, -1 - fid[pair]]  # >= 0: an occurrence; < 0: a word pair
-    # Ties go to words before pairs, then in text order (pairs: by name), so
+    cand_span = np.concatenate((group_span_a, owner[pair]))
+    cand_weight = np.concatenate((weight, contrib[pair]))
+    first_a = np.array(first, dtype=np.int64)
+    cand_ref = np.concatenate((first_a, -1 - fid[pair]))  # >= 0: an occurrence; < 0: a word pair
+    # Ties go to words before pairs, then in text order (pairs: by column), so
     # that a span's evidence does not depend on the rest of the batch.
-    span_first_occ = np.r_[0, np.cumsum([len(o) for o in words])]
-    tie = np.r_[first - span_first_occ[occ_span[first]], fid[pair]]
-    is_pair = np.r_[np.zeros(len(first), dtype=bool), np.ones(int(pair.sum()), dtype=bool)]
+    tie = np.concatenate((first_a, fid[pair]))
+    is_pair = np.arange(len(cand_span)) >= n_groups
     keep = cand_weight > 0
     cand_span, cand_weight, cand_ref = cand_span[keep], cand_weight[keep], cand_ref[keep]
     ranked = np.lexsort((tie[keep], is_pair[keep], -cand_weight, cand_span))
-    bounds = np.searchsorted(cand_span[ranked], np.arange(len(words) + 1))
+    bounds = np.searchsorted(cand_span[ranked], np.arange(len(words) + 1)).tolist()
+    ranked_l, ref_l, weight_l = ranked.tolist(), cand_ref.tolist(), cand_weight.tolist()
 
     flat = [o for occ in words for o in occ]
     out = []
     for k, (text, _) in enumerate(spans):
         found = []
-        for j in ranked[bounds[k] : bounds[k + 1]].tolist():
-            ref = int(cand_ref[j])
+        for j in ranked_l[bounds[k] : bounds[k + 1]]:
+            ref = ref_l[j]
             if ref >= 0:
                 name, s, e = flat[ref]
             else:
@@ -168,7 +180,7 @@ def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: V
                 if loc is None:
                     continue
                 s, e = loc
-            found.append({"feature": name, "weight": float(cand_weight[j]), "start": s, "end": e, "text": text[s:e]})
+            found.append({"feature": name, "weight": weight_l[j], "start": s, "end": e, "text": text[s:e]})
             if len(found) == EVIDENCE_WORDS:
                 break
         out.append(found)

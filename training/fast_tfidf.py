@@ -14,8 +14,15 @@ pipeline.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
+
+try:  # scipy's compiled sparse routines (scipy is pinned); `_product` falls back without them
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover
+    _sparsetools = None
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -119,19 +126,20 @@ class FastTfidf:
     def transform(self, items) -> sp.csr_matrix:
         """Tf-idf rows of `items` (documents or `(words, context)` segments), as the pipeline gives."""
         blocks = self.blocks(items)
-        words = blocks[0][0]
+        words = _csr(blocks[0][0])
         if len(blocks) == 1:
             return words
         chars, _, scale = blocks[1]
         values = chars.data * np.repeat(scale, np.diff(chars.indptr)).astype(self.dtype)
-        return _side_by_side(words, sp.csr_matrix((values, chars.indices, chars.indptr), shape=chars.shape), self)
+        return _side_by_side(words, _csr(chars._replace(data=values)), self)
 
-    def blocks(self, items) -> list[tuple[sp.csr_matrix, int, np.ndarray | None]]:
+    def blocks(self, items) -> list[tuple[Rows, int, np.ndarray | None]]:
         """The rows block by block: (rows, first column, row scale or None).
 
         The character block comes unnormalised with its rows' l2 scale beside
         it: a linear model can apply the scale to its n x 3 logits instead of
         to every entry, and the blocks need not be interleaved row by row.
+        Rows are bare CSR arrays (see `matvecs`).
         """
         lookup = self._lookup
         if lookup.too_big():
@@ -151,7 +159,7 @@ class FastTfidf:
             ids, doc = expand(ids, doc, lookup.expansions)
         table = lookup.table()
         val, col, indptr = self._word_rows(table[1][ids], doc, n)
-        words = sp.csr_matrix((val.astype(self.dtype), col.astype(np.int32), indptr), shape=(n, self.n_words))
+        words = Rows(val.astype(self.dtype), col.astype(np.int32), indptr, (n, self.n_words))
         if self._grams is None:
             return [(words, 0, None)]
         return [(words, 0, None), self._char_rows(ids, doc, n, table)]
@@ -172,15 +180,15 @@ class FastTfidf:
         V = self.n_words
         cells = np.sort(np.concatenate(rows) * V + np.concatenate(cols))
         # Counting equal neighbours of a sorted array: np.unique without its overhead.
-        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]]) if len(cells) else cells
-        cell, counts = cells[starts], np.diff(np.r_[starts, len(cells)])
+        starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1]))) if len(cells) else cells
+        cell, counts = cells[starts], np.diff(starts, append=len(cells))
         r, c = np.divmod(cell, V)
         val = counts.astype(np.float64)
         if self.sublinear:
             val = np.log(val) + 1.0
         val *= self.idf[c]
         val /= np.sqrt(np.bincount(r, weights=val * val, minlength=n))[r]
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int32 if len(val) < 2**31 else np.int64)
         np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
         return val, c, indptr
 
@@ -190,23 +198,70 @@ class FastTfidf:
         nnz = int(gptr[T])
         indptr = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(doc, minlength=n), out=indptr[1:])
-        D = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), ids.astype(np.int32), indptr), shape=(n, T))
-        G = sp.csr_matrix((gones[:nnz], gcol[:nnz], gptr[: T + 1]), shape=(T, self.n_chars))
-        C = D @ G  # counts per (item, gram), (items x types) @ (types x grams); columns unordered
-        val = C.data
+        # Counts per (item, gram): (items x types) @ (types x grams); a row's columns in no particular order.
+        cp, cj, val = _product(n, self.n_chars, indptr, ids.astype(np.int32), gptr[: T + 1], gcol[:nnz], gones[:nnz])
         if self.char_sublinear:
             np.log(val, out=val)
             val += 1.0
-        val *= self.char_idf[C.indices]
+        val *= self.char_idf[cj]
         # Row sums of squares without a per-entry row index; each row summed on
         # its own, so that a row's values never depend on the rest of the batch.
-        starts = C.indptr[:-1]
-        full = C.indptr[1:] > starts
+        starts = cp[:-1]
+        full = cp[1:] > starts
         sq = np.zeros(n)
         if len(val):
             sq[full] = np.add.reduceat(np.square(val, dtype=np.float64), starts[full])
         scale = np.divide(1.0, np.sqrt(sq), out=sq, where=full)
-        return C, self.n_words, scale
+        return Rows(val, cj, cp, (n, self.n_chars)), self.n_words, scale
+
+
+def _product(n: int, V: int, ap, aj, bp, bj, bx):
+    """(indptr, indices, data) of A @ B, A (n x types) holding ones at `ap`/`aj`, B (types x V) in CSR.
+
+    scipy's own sparse product routine, called directly: the public operator
+    builds and checks five sparse objects around it, which costs more than the
+    product itself for a single document. The public way remains the fallback.
+    """
+    ax = np.ones(len(aj), dtype=np.float32)
+    if _sparsetools is not None:
+        nnz = _sparsetools.csr_matmat_maxnnz(n, V, ap, aj, bp, bj)
+        if nnz < 2**31:
+            cp = np.empty(n + 1, dtype=np.int32)
+            cj = np.empty(nnz, dtype=np.int32)
+            cx = np.empty(nnz, dtype=np.float32)
+            _sparsetools.csr_matmat(n, V, ap, aj, ax, bp, bj, bx, cp, cj, cx)
+            return cp, cj[: cp[-1]], cx[: cp[-1]]
+    C = sp.csr_matrix((ax, aj, ap), shape=(n, len(bp) - 1)) @ sp.csr_matrix((bx, bj, bp), shape=(len(bp) - 1, V))
+    return C.indptr, C.indices, C.data
+
+
+class Rows(NamedTuple):
+    """A block of rows as bare CSR arrays: scipy's checks around every sparse
+    object cost more than the arithmetic for one document."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+
+def _csr(rows: Rows) -> sp.csr_matrix:
+    return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=rows.shape)
+
+
+def matvecs(X, W: np.ndarray) -> np.ndarray:
+    """X @ W as a dense array, for rows X (`Rows` or a scipy CSR matrix) and a dense W."""
+    if not isinstance(X, Rows):
+        return np.asarray(X @ W)
+    if _sparsetools is None or X.indptr.dtype != X.indices.dtype:
+        return np.asarray(_csr(X) @ W)
+    # The arithmetic scipy's operator would do: in the wider of the two dtypes.
+    dtype = np.result_type(X.data.dtype, W.dtype)
+    W = np.ascontiguousarray(W, dtype=dtype)
+    out = np.zeros((X.shape[0], W.shape[1]), dtype=dtype)
+    data = X.data.astype(dtype, copy=False)
+    _sparsetools.csr_matvecs(X.shape[0], X.shape[1], W.shape[1], X.indptr, X.indices, data, W.ravel(), out.ravel())
+    return out
 
 
 def _side_by_side(a: sp.csr_matrix, b: sp.csr_matrix, fast: FastTfidf) -> sp.csr_matrix:

@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 
 from training.calibration import calibrated
 from training.evidence import Vocabulary, evidence
-from training.fast_tfidf import FastTfidf
+from training.fast_tfidf import FastTfidf, matvecs
 from training.features import vectorizers
 from training.labels import LABELS
 from training.metrics import decide
@@ -88,7 +88,7 @@ class Model:
         """Logits from `_rows` blocks: (rows, first column, row scale or None) each."""
         out = None
         for X, offset, scale in blocks:
-            part = np.asarray(X @ self._coef[offset : offset + X.shape[1]])
+            part = matvecs(X, self._coef[offset : offset + X.shape[1]])
             if scale is not None:
                 part *= scale[:, None]
             out = part if out is None else out + part
