@@ -93,8 +93,9 @@ def _entries(blocks, rows: np.ndarray, coef: np.ndarray):
     return np.concatenate(owners), np.concatenate(fids), np.concatenate(contribs)
 
 
-def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: Vocabulary, coef: np.ndarray,
-             quote_namespace: bool) -> list[list[dict]]:
+def evidence(
+    blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: Vocabulary, coef: np.ndarray, quote_namespace: bool
+) -> list[list[dict]]:
     """For each row (one span each): its top words and word pairs by weight, positive ones only.
 
     `blocks` are (csr rows, first column, row scale or None); their columns together are the model's features.
@@ -114,51 +115,18 @@ def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: V
         at = np.minimum(np.searchsorted(row_key, keys), len(row_key) - 1)
         return at, row_key[at] == keys
 
-    # The words of every span: occurrences of one word in one span make one
-    # candidate, at the first, whose grams count once per occurrence.
     words = [voice_words(text, seg, quote_namespace) for text, seg in spans]
-    first, times, group_span, group_uni, gram_cols = [], [], [], [], []
-    at = 0
-    for k, occ in enumerate(words):
-        names = [w for w, _, _ in occ]
-        firsts = dict(zip(reversed(names), range(at + len(names) - 1, at - 1, -1)))
-        first += sorted(firsts.values())
-        counted = Counter(names)  # in first-occurrence order, as `first` is
-        times += counted.values()
-        group_span += [k] * len(counted)
-        for w in counted:
-            uni, grams = vocab.columns(w)
-            group_uni.append(uni)
-            gram_cols.append(grams)
-        at += len(names)
-    n_groups = len(first)
-    group_span_a = np.array(group_span, dtype=np.int64)
-    uni = np.array(group_uni, dtype=np.int64)
-    has_uni = np.flatnonzero(uni >= 0)
-    uni_keys = group_span_a[has_uni] * V + uni[has_uni]
-    at, hit = find(uni_keys)
-    weight = np.zeros(n_groups)
-    weight[has_uni] = np.where(hit, row_val[at], 0.0)
-    lengths = np.fromiter(map(len, gram_cols), dtype=np.int64, count=n_groups)
-    if lengths.any():
-        grp = np.repeat(np.arange(n_groups), lengths)
-        many = np.array(times, dtype=np.float64)[grp]
-        at, hit = find(group_span_a[grp] * V + np.concatenate(gram_cols))
-        # A gram's contribution, split evenly over its occurrences in the span
-        # (counted per entry of the row it is found in).
-        counts = np.bincount(at[hit], weights=many[hit], minlength=len(row_key))
-        share = np.divide(row_val[at] * many, counts[at], out=np.zeros(len(at)), where=hit)
-        weight += np.bincount(grp, weights=share, minlength=n_groups)
+    first, group_span, weight = _word_weights(words, vocab, find, row_val, V)
     # Word pairs are candidates of their own.
     pair = (fid < vocab.n_words) & (contrib > 0)
     pair[pair] = vocab.pair[fid[pair]]
-    cand_span = np.concatenate((group_span_a, owner[pair]))
+    n_groups = len(first)
+    cand_span = np.concatenate((group_span, owner[pair]))
     cand_weight = np.concatenate((weight, contrib[pair]))
-    first_a = np.array(first, dtype=np.int64)
-    cand_ref = np.concatenate((first_a, -1 - fid[pair]))  # >= 0: an occurrence; < 0: a word pair
+    cand_ref = np.concatenate((first, -1 - fid[pair]))  # >= 0: an occurrence; < 0: a word pair
     # Ties go to words before pairs, then in text order (pairs: by column), so
     # that a span's evidence does not depend on the rest of the batch.
-    tie = np.concatenate((first_a, fid[pair]))
+    tie = np.concatenate((first, fid[pair]))
     is_pair = np.arange(len(cand_span)) >= n_groups
     keep = cand_weight > 0
     cand_span, cand_weight, cand_ref = cand_span[keep], cand_weight[keep], cand_ref[keep]
@@ -185,6 +153,46 @@ def evidence(blocks, rows: list[int], spans: list[tuple[str, Segment]], vocab: V
                 break
         out.append(found)
     return out
+
+
+def _word_weights(words, vocab: Vocabulary, find, row_val: np.ndarray, V: int):
+    """(first occurrence, span, weight) of each word of each span, the span's occurrences of it together.
+
+    A word's weight is its own feature's contribution plus its share of the
+    contributions of the grams it holds, once per occurrence.
+    """
+    first, times, group_span, group_uni, gram_cols = [], [], [], [], []
+    offset = 0
+    for k, occ in enumerate(words):
+        names = [w for w, _, _ in occ]
+        firsts = dict(zip(reversed(names), range(offset + len(names) - 1, offset - 1, -1)))
+        first += sorted(firsts.values())
+        counted = Counter(names)  # in first-occurrence order, as `first` is
+        times += counted.values()
+        group_span += [k] * len(counted)
+        for w in counted:
+            uni, grams = vocab.columns(w)
+            group_uni.append(uni)
+            gram_cols.append(grams)
+        offset += len(names)
+    n_groups = len(first)
+    group_span_a = np.array(group_span, dtype=np.int64)
+    uni = np.array(group_uni, dtype=np.int64)
+    has_uni = np.flatnonzero(uni >= 0)
+    at, hit = find(group_span_a[has_uni] * V + uni[has_uni])
+    weight = np.zeros(n_groups)
+    weight[has_uni] = np.where(hit, row_val[at], 0.0)
+    lengths = np.fromiter(map(len, gram_cols), dtype=np.int64, count=n_groups)
+    if lengths.any():
+        grp = np.repeat(np.arange(n_groups), lengths)
+        many = np.array(times, dtype=np.float64)[grp]
+        at, hit = find(group_span_a[grp] * V + np.concatenate(gram_cols))
+        # A gram's contribution, split evenly over its occurrences in the span
+        # (counted per entry of the row it is found in).
+        counts = np.bincount(at[hit], weights=many[hit], minlength=len(row_val))
+        share = np.divide(row_val[at] * many, counts[at], out=np.zeros(len(at)), where=hit)
+        weight += np.bincount(grp, weights=share, minlength=n_groups)
+    return np.array(first, dtype=np.int64), group_span_a, weight
 
 
 def _locate(parts: list[str], occ: list[tuple[str, int, int]]) -> tuple[int, int] | None:
