@@ -215,7 +215,8 @@ def train(
     # The folds and the final classifier are independent fits, and sparse
     # products release the GIL: they share the cores. Each fit is the one a
     # sequential run would make, and results are gathered in fold order.
-    workers = max(1, min(jobs or len(os.sched_getaffinity(0)), folds + 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = max(1, min(jobs or cores, folds + 1))
     progress(f"fitting {folds} cross-validation folds and the final classifier, {workers} at a time")
     with ThreadPoolExecutor(workers) as pool:
         final = pool.submit(lambda: _classifier(cfg).fit(X, y))
