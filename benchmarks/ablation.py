@@ -22,6 +22,7 @@ VARIANTS = {
     "no quote namespace": {"quote_namespace": False},
     "no segment examples": {"augment_segments": False},
     "unigrams only": {"ngram_max": 1},
+    "no char n-grams": {"char_ngrams": None},
 }
 
 

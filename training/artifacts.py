@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import skops.io as sio
 
+from training.features import vectorizers
 from training.model import Model
 
 WEIGHTS = "model.skops"
@@ -26,6 +27,8 @@ CURRENT = "current"
 # Types skops does not trust by default but that a modlens model is made of.
 TRUSTED = {
     "training.features.VoiceTokenizer",
+    "training.features.AuthorCharGrams",
+    "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -73,24 +76,30 @@ def save(model: Model, models_dir: Path, make_current: bool = True) -> Path:
     return final
 
 
+# Where each block's vocabulary is stored: the words under their old name, so
+# models saved before the character block load unchanged.
+_TERMS = {"words": "terms", "chars": "char_terms"}
+
+
 def _dump(model: Model, path: Path) -> None:
-    """skops would store the vocabulary as a JSON object of 100k+ entries, parsed
+    """skops would store a vocabulary as a JSON object of 100k+ entries, parsed
     twice on load (a 120 MB peak); one array of terms in index order is a single
     compact .npy, and the dict is rebuilt on load."""
-    vec = model.features[-1]
-    vocabulary = vec.vocabulary_
-    terms = np.empty(len(vocabulary), dtype=object)
-    for term, i in vocabulary.items():
-        terms[i] = term
+    blocks = vectorizers(model.features)
+    vocabularies = [vec.vocabulary_ for _, vec, _ in blocks]
+    parts = {"features": model.features, "classifier": model.classifier}
+    for (name, _, _), vocabulary in zip(blocks, vocabularies):
+        terms = np.empty(len(vocabulary), dtype=object)
+        for term, i in vocabulary.items():
+            terms[i] = term
+        parts[_TERMS[name]] = terms.astype(str)
     try:
-        vec.vocabulary_ = {}
-        sio.dump(
-            {"features": model.features, "classifier": model.classifier, "terms": terms.astype(str)},
-            path,
-            compression=zipfile.ZIP_DEFLATED,
-        )
+        for _, vec, _ in blocks:
+            vec.vocabulary_ = {}
+        sio.dump(parts, path, compression=zipfile.ZIP_DEFLATED)
     finally:
-        vec.vocabulary_ = vocabulary
+        for (_, vec, _), vocabulary in zip(blocks, vocabularies):
+            vec.vocabulary_ = vocabulary
 
 
 def set_current(models_dir: Path, folder: Path) -> None:
@@ -135,8 +144,8 @@ def load(folder: Path) -> Model:
         if unknown:
             raise ArtifactError(f"{weights}: refusing untrusted types {sorted(unknown)}")
         parts = sio.load(weights, trusted=sorted(untrusted))
-        vec = parts["features"][-1]
-        vec.vocabulary_ = {str(t): i for i, t in enumerate(parts["terms"].tolist())}
+        for name, vec, _ in vectorizers(parts["features"]):
+            vec.vocabulary_ = {str(t): i for i, t in enumerate(parts[_TERMS[name]].tolist())}
         return Model(parts["features"], parts["classifier"], meta)
     except ArtifactError:
         raise

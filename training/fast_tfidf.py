@@ -1,36 +1,40 @@
 """The fitted feature pipeline, re-done for speed: voice tokens straight to tf-idf rows.
 
 `VoiceTokenizer` + `TfidfVectorizer.transform` builds a string per document,
-splits it again, builds a string per word pair and looks each one up. Here a
-raw token goes to an integer id through one dict lookup per namespace (the
-normalisation runs once per distinct raw token), word pairs are integer keys
-found with a binary search, and counting, tf-idf and the l2 norm are a handful
-of numpy operations over the whole batch. The result equals the pipeline's
-(tests hold it to 1e-6); configurations it does not cover keep the pipeline.
+splits it again, builds a string per word pair or character gram and looks
+each one up. Here a raw token goes to an integer type id through one dict
+lookup per namespace (the normalisation, the word lookup and the token's
+character grams are worked out once per distinct token), word pairs are
+integer keys found with a binary search, a batch's grams are one sparse
+product (items x types) @ (types x grams), and tf-idf and the l2 norms are a
+handful of numpy operations over the whole batch. The result equals the
+pipeline's (tests hold it to 1e-6); configurations it does not cover keep the
+pipeline.
 """
 
 from __future__ import annotations
 
-import threading
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
+
+try:  # scipy's compiled sparse routines (scipy is pinned); `_product` falls back without them
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover
+    _sparsetools = None
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
-from training.features import CONTEXT_PREFIX, QUOTE_PREFIX, VoiceTokenizer, voice_pieces
-from training.text.tokens import normalize_token, raw_tokens
-
-_DROP = -1  # URLs, mentions, entities: not in the token stream at all
-_MULTI = -2  # this and below: a token that normalises to several words
-_CACHE = 1 << 17  # raw tokens remembered per namespace
-_MAX_EXPANSIONS = 1 << 14
-
+from training.features import AuthorCharGrams, VoiceTokenizer, vectorizers, voice_pieces
+from training.text.tokens import raw_tokens
+from training.token_table import TokenTable, expand
 
 def supported_vectorizer(vec) -> bool:
     """A word n-gram tf-idf on whitespace-split voice tokens, the shape `_features` builds."""
     return (
         type(vec) is TfidfVectorizer
+        and vec.input == "content"
         and vec.analyzer == "word"
         and vec.token_pattern == r"\S+"
         and vec.tokenizer is None
@@ -45,63 +49,45 @@ def supported_vectorizer(vec) -> bool:
     )
 
 
-class _WordIds(dict):
-    """raw token -> id in one namespace; a dict, so that a hit never leaves C."""
-
-    def __init__(self, lookup: _Lookup, prefix: str):
-        super().__init__()
-        self.lookup, self.prefix = lookup, prefix
-
-    def __missing__(self, raw: str) -> int:
-        if len(self) >= _CACHE:
-            self.clear()  # bounded memory; refilling is cheap
-        wid = self[raw] = self.lookup.word_id(self.prefix, raw)
-        return wid
+def supported_char_vectorizer(vec) -> bool:
+    """A tf-idf of `AuthorCharGrams` (the analyser is the whole of its feature extraction)."""
+    return (
+        type(vec) is TfidfVectorizer
+        and type(vec.analyzer) is AuthorCharGrams
+        and vec.input == "content"
+        and not vec.binary
+        and vec.use_idf
+        and vec.norm == "l2"
+    )
 
 
-class _Lookup:
-    """Caches from raw tokens to word ids, and the multi-word expansions they refer to.
-
-    A transform uses one `_Lookup` from start to end, so replacing it (when the
-    expansions grow too many) never changes what a code means mid-batch.
-    """
-
-    def __init__(self, words: dict[str, int], unknown: int):
-        self.words, self.unknown = words, unknown
-        self.expansions: list[tuple[int, ...]] = []
-        self._codes: dict[tuple[int, ...], int] = {}
-        self._lock = threading.Lock()
-        self.namespaces = {p: _WordIds(self, p) for p in ("", QUOTE_PREFIX, CONTEXT_PREFIX)}
-
-    def word_id(self, prefix: str, raw: str) -> int:
-        """_DROP, a vocabulary word id, `unknown`, or a multi-word code (<= _MULTI)."""
-        tok = normalize_token(raw)
-        if not tok:
-            return _DROP
-        if tok.isalnum() or not any(c.isspace() for c in tok):
-            return self.words.get(prefix + tok, self.unknown)
-        # NFKC turns a few ligatures into phrases (U+FDFA). The vectoriser reads
-        # the joined tokens split on whitespace, so the prefix sticks to the
-        # first word only; so must we.
-        words = tuple(self.words.get(w, self.unknown) for w in (prefix + tok).split())
-        with self._lock:
-            code = self._codes.get(words)
-            if code is None:
-                code = self._codes[words] = len(self.expansions)
-                self.expansions.append(words)
-        return _MULTI - code
+def supported_pipeline(features) -> bool:
+    """[VoiceTokenizer, word tf-idf] or [VoiceTokenizer, FeatureUnion[words, chars]], as `_features` builds."""
+    if not isinstance(features, Pipeline) or len(features) != 2 or type(features[0]) is not VoiceTokenizer:
+        return False
+    last = features[-1]
+    if type(last) is not FeatureUnion:
+        return supported_vectorizer(last)
+    blocks = last.transformer_list
+    return (
+        [name for name, _ in blocks] == ["words", "chars"]
+        and last.transformer_weights is None
+        and supported_vectorizer(blocks[0][1])
+        and supported_char_vectorizer(blocks[1][1])
+    )
 
 
 class FastTfidf:
-    """Transforms items exactly as a fitted [VoiceTokenizer, TfidfVectorizer] pipeline."""
+    """Transforms items exactly as a fitted feature pipeline (see `supported_pipeline`)."""
 
     def __init__(self, features: Pipeline):
-        voice, vec = features[0], features[-1]
-        self.quote_namespace = voice.quote_namespace
+        blocks = vectorizers(features)
+        vec = blocks[0][1]
+        self.quote_namespace = features[0].quote_namespace
         self.sublinear = bool(vec.sublinear_tf)
         self.dtype = vec.dtype
         self.idf = np.asarray(vec.idf_, dtype=np.float64)
-        self.n_features = len(self.idf)
+        self.n_words = len(self.idf)
         words: dict[str, int] = {}
         unigrams, bigrams = [], []
         for term, fid in vec.vocabulary_.items():
@@ -117,22 +103,47 @@ class FastTfidf:
         keys = b[:, 0] * (n + 1) + b[:, 1]
         order = np.argsort(keys)
         self._bkeys, self._bfid = keys[order], b[order, 2]
-        self._lookup = _Lookup(words, n)
+        self._grams, self._lo, self._hi = None, 0, 0
+        self.n_chars = 0
+        if len(blocks) > 1:
+            chars = blocks[1][1]
+            self._grams = chars.vocabulary_
+            self._lo, self._hi = chars.analyzer.lo, chars.analyzer.hi
+            self.char_sublinear = bool(chars.sublinear_tf)
+            self.char_idf = np.asarray(chars.idf_, dtype=np.float32)
+            self.n_chars = len(self.char_idf)
+        self.n_features = self.n_words + self.n_chars
+        self._lookup = self._new_lookup()
+
+    def _new_lookup(self) -> TokenTable:
+        return TokenTable(self._words, self.unknown, self._grams, self._lo, self._hi)
 
     @classmethod
     def from_pipeline(cls, features) -> FastTfidf | None:
         """The fast path for `features`, or None where it does not apply."""
-        if not isinstance(features, Pipeline) or len(features) != 2:
-            return None
-        if type(features[0]) is not VoiceTokenizer or not supported_vectorizer(features[-1]):
-            return None
-        return cls(features)
+        return cls(features) if supported_pipeline(features) else None
 
     def transform(self, items) -> sp.csr_matrix:
         """Tf-idf rows of `items` (documents or `(words, context)` segments), as the pipeline gives."""
+        blocks = self.blocks(items)
+        words = _csr(blocks[0][0])
+        if len(blocks) == 1:
+            return words
+        chars, _, scale = blocks[1]
+        values = chars.data * np.repeat(scale, np.diff(chars.indptr)).astype(self.dtype)
+        return _side_by_side(words, _csr(chars._replace(data=values)), self)
+
+    def blocks(self, items) -> list[tuple[Rows, int, np.ndarray | None]]:
+        """The rows block by block: (rows, first column, row scale or None).
+
+        The character block comes unnormalised with its rows' l2 scale beside
+        it: a linear model can apply the scale to its n x 3 logits instead of
+        to every entry, and the blocks need not be interleaved row by row.
+        Rows are bare CSR arrays (see `matvecs`).
+        """
         lookup = self._lookup
-        if len(lookup.expansions) > _MAX_EXPANSIONS:
-            self._lookup = lookup = _Lookup(self._words, self.unknown)
+        if lookup.too_big():
+            self._lookup = lookup = self._new_lookup()
         namespaces, qn = lookup.namespaces, self.quote_namespace
         flat: list[int] = []
         lengths = []
@@ -141,13 +152,20 @@ class FastTfidf:
             for prefix, piece in voice_pieces(item, qn):
                 flat += map(namespaces[prefix].__getitem__, raw_tokens(piece))
             lengths.append(len(flat) - before)
+        n = len(lengths)
         ids = np.array(flat, dtype=np.int64)
-        doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
         if len(ids) and ids.min() < 0:
-            ids, doc = _expand(ids, doc, lookup.expansions)
-        return self._rows(ids, doc, len(lengths))
+            ids, doc = expand(ids, doc, lookup.expansions)
+        table = lookup.table()
+        val, col, indptr = self._word_rows(table[1][ids], doc, n)
+        words = Rows(val.astype(self.dtype), col.astype(np.int32), indptr, (n, self.n_words))
+        if self._grams is None:
+            return [(words, 0, None)]
+        return [(words, 0, None), self._char_rows(ids, doc, n, table)]
 
-    def _rows(self, ids: np.ndarray, doc: np.ndarray, n: int) -> sp.csr_matrix:
+    def _word_rows(self, ids: np.ndarray, doc: np.ndarray, n: int):
+        """(values, columns, indptr) of the word block; `ids` are word ids."""
         uf = self._uni[ids]
         hit1 = uf >= 0
         rows, cols = [doc[hit1]], [uf[hit1]]
@@ -159,32 +177,101 @@ class FastTfidf:
             hit2 = self._bkeys[pos] == keys
             rows.append(doc[:-1][ok][hit2])
             cols.append(self._bfid[pos[hit2]])
-        V = self.n_features
+        V = self.n_words
         cells = np.sort(np.concatenate(rows) * V + np.concatenate(cols))
         # Counting equal neighbours of a sorted array: np.unique without its overhead.
-        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]]) if len(cells) else cells
-        cell, counts = cells[starts], np.diff(np.r_[starts, len(cells)])
+        starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1]))) if len(cells) else cells
+        cell, counts = cells[starts], np.diff(starts, append=len(cells))
         r, c = np.divmod(cell, V)
         val = counts.astype(np.float64)
         if self.sublinear:
             val = np.log(val) + 1.0
         val *= self.idf[c]
         val /= np.sqrt(np.bincount(r, weights=val * val, minlength=n))[r]
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int32 if len(val) < 2**31 else np.int64)
         np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
-        return sp.csr_matrix((val.astype(self.dtype), c.astype(np.int32), indptr), shape=(n, V))
+        return val, c, indptr
+
+    def _char_rows(self, ids: np.ndarray, doc: np.ndarray, n: int, table):
+        """(unnormalised tf-idf rows, first column, l2 scale per row) of the character block."""
+        T, _, gptr, gcol, gones = table
+        nnz = int(gptr[T])
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(doc, minlength=n), out=indptr[1:])
+        # Counts per (item, gram): (items x types) @ (types x grams); a row's columns in no particular order.
+        cp, cj, val = _product(n, self.n_chars, indptr, ids.astype(np.int32), gptr[: T + 1], gcol[:nnz], gones[:nnz])
+        if self.char_sublinear:
+            np.log(val, out=val)
+            val += 1.0
+        val *= self.char_idf[cj]
+        # Row sums of squares without a per-entry row index; each row summed on
+        # its own, so that a row's values never depend on the rest of the batch.
+        starts = cp[:-1]
+        full = cp[1:] > starts
+        sq = np.zeros(n)
+        if len(val):
+            sq[full] = np.add.reduceat(np.square(val, dtype=np.float64), starts[full])
+        scale = np.divide(1.0, np.sqrt(sq), out=sq, where=full)
+        return Rows(val, cj, cp, (n, self.n_chars)), self.n_words, scale
 
 
-def _expand(ids: np.ndarray, doc: np.ndarray, expansions: list[tuple[int, ...]]):
-    """Remove dropped tokens and put each multi-word token's words in its place."""
-    multi = ids <= _MULTI
-    if not multi.any():
-        keep = ids != _DROP
-        return ids[keep], doc[keep]
-    reps = np.ones(len(ids), dtype=np.int64)
-    reps[ids == _DROP] = 0
-    codes = (_MULTI - ids[multi]).tolist()
-    reps[multi] = [len(expansions[c]) for c in codes]
-    out = np.repeat(ids, reps)
-    out[np.repeat(multi, reps)] = [w for c in codes for w in expansions[c]]
-    return out, np.repeat(doc, reps)
+def _product(n: int, V: int, ap, aj, bp, bj, bx):
+    """(indptr, indices, data) of A @ B, A (n x types) holding ones at `ap`/`aj`, B (types x V) in CSR.
+
+    scipy's own sparse product routine, called directly: the public operator
+    builds and checks five sparse objects around it, which costs more than the
+    product itself for a single document. The public way remains the fallback.
+    """
+    ax = np.ones(len(aj), dtype=np.float32)
+    if _sparsetools is not None:
+        nnz = _sparsetools.csr_matmat_maxnnz(n, V, ap, aj, bp, bj)
+        if nnz < 2**31:
+            cp = np.empty(n + 1, dtype=np.int32)
+            cj = np.empty(nnz, dtype=np.int32)
+            cx = np.empty(nnz, dtype=np.float32)
+            _sparsetools.csr_matmat(n, V, ap, aj, ax, bp, bj, bx, cp, cj, cx)
+            return cp, cj[: cp[-1]], cx[: cp[-1]]
+    C = sp.csr_matrix((ax, aj, ap), shape=(n, len(bp) - 1)) @ sp.csr_matrix((bx, bj, bp), shape=(len(bp) - 1, V))
+    return C.indptr, C.indices, C.data
+
+
+class Rows(NamedTuple):
+    """A block of rows as bare CSR arrays: scipy's checks around every sparse
+    object cost more than the arithmetic for one document."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+
+def _csr(rows: Rows) -> sp.csr_matrix:
+    return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=rows.shape)
+
+
+def matvecs(X, W: np.ndarray) -> np.ndarray:
+    """X @ W as a dense array, for rows X (`Rows` or a scipy CSR matrix) and a dense W."""
+    if not isinstance(X, Rows):
+        return np.asarray(X @ W)
+    if _sparsetools is None or X.indptr.dtype != X.indices.dtype:
+        return np.asarray(_csr(X) @ W)
+    # The arithmetic scipy's operator would do: in the wider of the two dtypes.
+    dtype = np.result_type(X.data.dtype, W.dtype)
+    W = np.ascontiguousarray(W, dtype=dtype)
+    out = np.zeros((X.shape[0], W.shape[1]), dtype=dtype)
+    data = X.data.astype(dtype, copy=False)
+    _sparsetools.csr_matvecs(X.shape[0], X.shape[1], W.shape[1], X.indptr, X.indices, data, W.ravel(), out.ravel())
+    return out
+
+
+def _side_by_side(a: sp.csr_matrix, b: sp.csr_matrix, fast: FastTfidf) -> sp.csr_matrix:
+    """Two blocks' rows stacked horizontally, each row's entries of `a` before those of `b`."""
+    n = a.shape[0]
+    pa, pb = a.indptr.astype(np.int64), b.indptr.astype(np.int64)
+    val = np.empty(a.nnz + b.nnz, dtype=fast.dtype)
+    col = np.empty(a.nnz + b.nnz, dtype=np.int32)
+    at_a = np.arange(a.nnz) + pb[np.repeat(np.arange(n), np.diff(pa))]
+    at_b = np.arange(b.nnz) + pa[np.repeat(np.arange(n), np.diff(pb)) + 1]
+    val[at_a], col[at_a] = a.data, a.indices
+    val[at_b], col[at_b] = b.data, b.indices + fast.n_words
+    return sp.csr_matrix((val, col, pa + pb), shape=(n, fast.n_features))

@@ -5,18 +5,26 @@ leaflet quoted in an article should not teach the model that "apostates" is a
 reporting word, nor should the article's quotes make a leaflet look like news.
 Words inside quotation marks therefore live in their own feature namespace
 (prefix ``q_``), while the author's words stay plain.
+
+The author's words also give character n-grams (`AuthorCharGrams`): a misspelt
+or run-together in-group name shares most of its grams with the spelling the
+model knows, where as a word it would be unseen.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.pipeline import FeatureUnion
 
 from training.text.quotes import find_quotes
 from training.text.tokens import tokens
 
 QUOTE_PREFIX = "q_"
 CONTEXT_PREFIX = "c_"
+# Quoted words and attributions keep their namespaces: as grams they would
+# mix back into the author's voice.
+NO_CHAR_GRAMS = (QUOTE_PREFIX, CONTEXT_PREFIX)
 
 
 def voice_pieces(item, quote_namespace: bool = True) -> list[tuple[str, str]]:
@@ -76,3 +84,86 @@ class VoiceTokenizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.asarray(["voice_tokens"], dtype=object)
+
+
+def word_char_grams(word: str, lo: int, hi: int) -> list[str]:
+    """The lo..hi-character grams of one voice token, padded with a space each side.
+
+    Grams never cross tokens, so they depend on the normalised token alone (the
+    fast path caches them per token). Quoted and attribution tokens have none.
+    """
+    if word.startswith(NO_CHAR_GRAMS):
+        return []
+    w = f" {word} "
+    L = len(w)
+    out: list[str] = []
+    for n in range(lo, min(hi, L) + 1):
+        out += [w[i : i + n] for i in range(L - n + 1)]
+    return out
+
+
+class AuthorCharGrams:
+    """Analyser for a `TfidfVectorizer` on `VoiceTokenizer` output: grams of the author's words.
+
+    A plain picklable callable (not a lambda or a closure), so the fitted
+    vectoriser saves with skops and pickles to batch workers.
+    """
+
+    def __init__(self, lo: int = 3, hi: int = 5):
+        self.lo = lo
+        self.hi = hi
+
+    def __call__(self, doc: str) -> list[str]:
+        lo, hi = self.lo, self.hi
+        out: list[str] = []
+        for w in doc.split():
+            out += word_char_grams(w, lo, hi)
+        return out
+
+    def __eq__(self, other) -> bool:
+        return type(other) is AuthorCharGrams and (self.lo, self.hi) == (other.lo, other.hi)
+
+    def __hash__(self) -> int:
+        return hash((self.lo, self.hi))
+
+    def __repr__(self) -> str:
+        return f"AuthorCharGrams(lo={self.lo}, hi={self.hi})"
+
+
+def vectorizers(features) -> list[tuple[str, object, int]]:
+    """(name, fitted or unfitted vectoriser, first column) of each tf-idf block of a feature pipeline.
+
+    One block (`Pipeline[voice, TfidfVectorizer]`, the words) or a
+    `FeatureUnion` of words and characters, stacked in that order.
+    """
+    last = features[-1]
+    if not isinstance(last, FeatureUnion):
+        return [("words", last, 0)]
+    out, offset = [], 0
+    for name, vec in last.transformer_list:
+        out.append((name, vec, offset))
+        if hasattr(vec, "vocabulary_"):
+            offset += len(vec.vocabulary_)
+    return out
+
+
+def describe(features) -> dict:
+    """What the feature blocks of a fitted pipeline are, for the model's metadata."""
+    out = {"quote_namespace": features[0].quote_namespace, "blocks": []}
+    for name, vec, offset in vectorizers(features):
+        analyzer = vec.analyzer
+        grams = [analyzer.lo, analyzer.hi] if isinstance(analyzer, AuthorCharGrams) else list(vec.ngram_range)
+        out["blocks"].append(
+            {
+                "name": name,
+                "unit": "characters of the author's words" if isinstance(analyzer, AuthorCharGrams) else "words",
+                "ngram_range": grams,
+                "min_df": vec.min_df,
+                "max_features": vec.max_features,
+                "size": len(vec.vocabulary_),
+                "first_column": offset,
+                "sublinear_tf": vec.sublinear_tf,
+                "norm": vec.norm,
+            }
+        )
+    return out

@@ -12,13 +12,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from training.calibration import calibrated
-from training.fast_tfidf import FastTfidf
+from training.evidence import Vocabulary, evidence
+from training.fast_tfidf import FastTfidf, matvecs
+from training.features import vectorizers
 from training.labels import LABELS
 from training.metrics import decide
 from training.text.segments import Segment, scoring_input, segment
-from training.text.tokens import tokens_with_offsets
-
-EVIDENCE_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +61,18 @@ class Model:
         self._coef = np.ascontiguousarray(classifier.coef_[order].T)
         self._intercept = classifier.intercept_[order]
         self._prop_coef = self._coef[:, 0].copy()
-        self._names = features[-1].get_feature_names_out()
-        self._index = features[-1].vocabulary_
+        blocks = vectorizers(features)
+        # Names without the FeatureUnion's block prefixes: word features read as
+        # words; character grams are handed to the words they occur in.
+        self._names = np.concatenate([vec.get_feature_names_out() for _, vec, _ in blocks])
+        self._index = blocks[0][1].vocabulary_  # word features: term -> column
+        chars = blocks[1] if len(blocks) > 1 else (None, None, 0)
+        self._vocab = Vocabulary(self._names, self._index, chars[1], chars[2])
+        self._qn = features[0].quote_namespace
         fast = FastTfidf.from_pipeline(features)
         # The same rows as the pipeline, several times faster (see fast_tfidf).
         self.transform = fast.transform if fast is not None else features.transform
+        self._rows = fast.blocks if fast is not None else lambda items: [(features.transform(items), 0, None)]
         # What is alive now (the libraries, this model) lives as long as the
         # process: freezing it spares every full garbage collection a scan of
         # ~120k objects, a fifth of the time of batch scoring. Objects are
@@ -78,12 +84,19 @@ class Model:
         return self.metadata["version"]
 
     # -- scoring -----------------------------------------------------------
-    def _logits(self, X) -> np.ndarray:
-        return np.asarray(X @ self._coef) + self._intercept
+    def _logits(self, blocks) -> np.ndarray:
+        """Logits from `_rows` blocks: (rows, first column, row scale or None) each."""
+        out = None
+        for X, offset, scale in blocks:
+            part = matvecs(X, self._coef[offset : offset + X.shape[1]])
+            if scale is not None:
+                part *= scale[:, None]
+            out = part if out is None else out + part
+        return out + self._intercept
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, columns in LABELS order."""
-        return calibrated(self._logits(self.transform(texts)), self.temperature)
+        return calibrated(self._logits(self._rows(texts)), self.temperature)
 
     def score(self, texts: Sequence[str], spans: bool = True) -> list[dict]:
         """Score documents: label, calibrated scores and (optionally) propaganda spans."""
@@ -110,18 +123,18 @@ class Model:
         """Documents and all their segments in one transform: one pass of fixed costs, not two."""
         segs = [segment(t) for t in texts]
         flat = [scoring_input(t, s) for t, ss in zip(texts, segs) for s in ss]
-        X = self.transform(texts + flat)
+        X = self._rows(texts + flat)
         proba = calibrated(self._logits(X), self.temperature)
         n = len(texts)
         return proba[:n], self._spans(texts, segs, proba[n:, 0], X, n)
 
     def segment_scores(self, texts: Sequence[str]) -> tuple[list[list[Segment]], list[np.ndarray], Any]:
-        """Segments of each text and their propaganda probabilities, in one transform."""
+        """Segments of each text and their propaganda probabilities, in one transform (and its row blocks)."""
         segs = [segment(t) for t in texts]
         flat = [scoring_input(t, s) for t, ss in zip(texts, segs) for s in ss]
         if not flat:
             return segs, [np.zeros(0) for _ in texts], None
-        X = self.transform(flat)
+        X = self._rows(flat)
         p = calibrated(self._logits(X), self.temperature)[:, 0]
         return segs, np.split(p, np.cumsum([len(ss) for ss in segs])[:-1]), X
 
@@ -130,7 +143,7 @@ class Model:
         texts = list(texts)
         segs = [segment(t) for t in texts]
         flat = [scoring_input(t, s) for t, ss in zip(texts, segs) for s in ss]
-        X = self.transform(flat) if flat else None
+        X = self._rows(flat) if flat else None
         p = calibrated(self._logits(X), self.temperature)[:, 0] if flat else np.zeros(0)
         return self._spans(texts, segs, p, X, 0)
 
@@ -146,61 +159,11 @@ class Model:
         ends = np.cumsum([len(ss) for ss in segs])
         owner = np.searchsorted(ends, hit, side="right")
         first = ends[owner] - np.array([len(segs[i]) for i in owner.tolist()])
-        tops = self._top_features(X, (hit + row0).tolist())
-        for i, j, score, top in zip(owner.tolist(), (hit - first).tolist(), p[hit].tolist(), tops):
-            text, seg = texts[i], segs[i][j]
-            evidence = self._evidence(text, seg, top)
-            result[i].append(Span(seg.start, seg.end, score, seg.kind, text[seg.start : seg.end], evidence))
+        where = [(texts[i], segs[i][j]) for i, j in zip(owner.tolist(), (hit - first).tolist())]
+        found = evidence(X, (hit + row0).tolist(), where, self._vocab, self._prop_coef, self._qn)
+        for i, (text, seg), score, ev in zip(owner.tolist(), where, p[hit].tolist(), found):
+            result[i].append(Span(seg.start, seg.end, score, seg.kind, text[seg.start : seg.end], ev))
         return result
 
     def explain(self, text: str) -> list[Span]:
         return self.spans([text])[0]
-
-    def _top_features(self, X, rows: list[int]) -> list[list[tuple[int, float]]]:
-        """For each row, its features with the largest positive coef x tf-idf, largest first."""
-        if not rows:
-            return []
-        rows_a = np.asarray(rows, dtype=np.int64)
-        lo, hi = X.indptr[rows_a], X.indptr[rows_a + 1]
-        n = hi - lo
-        # The stored entries of all those rows, one flat array, sorted by
-        # (row, -contribution): one numpy pass instead of one per span.
-        owner = np.repeat(np.arange(len(rows)), n)
-        pos = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
-        fid = X.indices[pos]
-        contrib = X.data[pos] * self._prop_coef[fid]
-        order = np.lexsort((-contrib, owner))
-        rank = np.arange(len(order)) - np.repeat(np.cumsum(n) - n, n)
-        keep = order[(rank < EVIDENCE_WORDS) & (contrib[order] > 0)]
-        out: list[list[tuple[int, float]]] = [[] for _ in rows]
-        for k, f, c in zip(owner[keep].tolist(), fid[keep].tolist(), contrib[keep].tolist()):
-            out[k].append((f, c))
-        return out
-
-    def _evidence(self, text: str, seg: Segment, top: list[tuple[int, float]]) -> list[dict]:
-        """The top features, located in the original text."""
-        if not top:
-            return []
-        toks = tokens_with_offsets(text[seg.start : seg.end], base=seg.start)
-        words = [t for t, _, _ in toks]
-        out = []
-        for fid, weight in top:
-            feature = str(self._names[fid])
-            loc = _locate(feature.split(" "), words, toks)
-            if loc is None:
-                continue
-            out.append({"feature": feature, "weight": weight, "start": loc[0], "end": loc[1], "text": text[loc[0] : loc[1]]})
-        return out
-
-
-def _locate(parts: list[str], words: list[str], toks: list[tuple[str, int, int]]) -> tuple[int, int] | None:
-    """Offsets of the first run of `words` equal to `parts`."""
-    n, first = len(parts), parts[0]
-    i = -1
-    while True:
-        try:
-            i = words.index(first, i + 1)
-        except ValueError:
-            return None
-        if words[i : i + n] == parts:
-            return toks[i][1], toks[i + n - 1][2]

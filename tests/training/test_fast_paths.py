@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy.special import softmax
 
 from training.fast_tfidf import FastTfidf
+from training.features import vectorizers
 from training.fit import TrainConfig, _features
 from training.text import quotes
 from training.text.segments import _has_two_words, scoring_input, segment
@@ -43,23 +44,26 @@ SAMPLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def rich_features():
+@pytest.fixture(scope="module", params=[(3, 5), None], ids=["words+chars", "words"])
+def rich_features(request):
     """A pipeline whose vocabulary holds the odd cases: quoted and attributed
     words, and the words a ligature expands to, in every namespace."""
     corpus = [t for t in SAMPLES if isinstance(t, str)] * 2 + [
         'he said "\ufdfa \u0635\u0644\u0649 they will" and \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647',
         '"\u0635\u0644\u0649 \u0627\u0644\u0644\u0647" said the \u0635\u0644\u0649 poster \ufdfa',
     ] * 2
-    return _features(TrainConfig(min_df=1)).fit(corpus)
+    return _features(TrainConfig(min_df=1, char_min_df=1, char_ngrams=request.param)).fit(corpus)
 
 
 def _assert_same_rows(features, items):
     fast = FastTfidf.from_pipeline(features)
     A, B = features.transform(items), fast.transform(items)
     assert A.shape == B.shape
-    assert abs(A - B).max() <= 1e-6 if A.nnz or B.nnz else True
-    assert ((A != 0) != (B != 0)).nnz == 0
+    # Each block on its own (words, then character grams) and the stacked rows.
+    for lo, hi in ((0, fast.n_words), (fast.n_words, fast.n_features), (0, fast.n_features)):
+        a, b = A[:, lo:hi], B[:, lo:hi]
+        assert abs(a - b).max() <= 1e-6 if a.nnz or b.nnz else True
+        assert ((a != 0) != (b != 0)).nnz == 0
 
 
 def test_fast_tfidf_equals_the_pipeline_on_samples_and_segments(tiny_model, rich_features):
@@ -77,10 +81,17 @@ def test_fast_tfidf_equals_the_pipeline_for_any_text(tiny_model, rich_features, 
     _assert_same_rows(rich_features, items)
 
 
-def test_fast_tfidf_declines_configurations_it_does_not_cover(tiny_model):
-    from sklearn.base import clone
-
-    features = clone(tiny_model.features).set_params(tfidf__ngram_range=(1, 3))
+@pytest.mark.parametrize(
+    "chars, params",
+    [
+        (None, {"tfidf__ngram_range": (1, 3)}),
+        ((3, 5), {"tfidf__words__ngram_range": (1, 3)}),
+        ((3, 5), {"tfidf__chars__binary": True}),
+        ((3, 5), {"tfidf__transformer_weights": {"chars": 2}}),
+    ],
+)
+def test_fast_tfidf_declines_configurations_it_does_not_cover(chars, params):
+    features = _features(TrainConfig(char_ngrams=chars)).set_params(**params)
     assert FastTfidf.from_pipeline(features) is None
 
 
@@ -161,8 +172,14 @@ def test_two_word_check_equals_counting_words(text, a, b):
 
 @pytest.mark.parametrize(
     "config",
-    [TrainConfig(), TrainConfig(max_features=40), TrainConfig(ngram_max=1), TrainConfig(min_df=1, max_features=None)],
-    ids=["default", "max-features-cut", "unigrams", "no-limits"],
+    [
+        TrainConfig(),
+        TrainConfig(char_ngrams=None),
+        TrainConfig(max_features=40, char_max_features=300),
+        TrainConfig(ngram_max=1, char_ngrams=(2, 4)),
+        TrainConfig(min_df=1, max_features=None, char_min_df=1, char_max_features=None),
+    ],
+    ids=["default", "words-only", "max-features-cut", "unigrams-2to4-grams", "no-limits"],
 )
 def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     from training.corpus import read_corpus
@@ -172,8 +189,9 @@ def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     items = [r.text for r in records] + [scoring_input(t, s) for t in SAMPLES[1:6] for s in segment(t)]
     reference, fast = _features(config), _features(config)
     X_ref, X_fast = reference.fit_transform(items), fit_transform(fast, items)
-    assert fast[-1].vocabulary_ == reference[-1].vocabulary_
-    assert np.array_equal(fast[-1].idf_, reference[-1].idf_)
+    for (_, a, _), (_, b, _) in zip(vectorizers(fast), vectorizers(reference), strict=True):
+        assert a.vocabulary_ == b.vocabulary_
+        assert np.array_equal(a.idf_, b.idf_)
     # The same arrays in the same order, so the classifier's sums are bit-identical.
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(X_fast, part), getattr(X_ref, part)), part

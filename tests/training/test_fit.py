@@ -12,3 +12,17 @@ def test_span_cuts_differ_by_segment_kind():
     cuts = _span_thresholds(pairs)
     assert 0.45 < cuts["quote"] <= 0.7
     assert 0.6 < cuts["text"] <= 0.9
+
+
+def test_fits_sharing_the_cores_give_the_model_of_one_thread(tiny_data):
+    import numpy as np
+
+    from training.corpus import read_corpus
+    from training.fit import TrainConfig, train
+
+    corpus = read_corpus([tiny_data])
+    one, two = (train(corpus, TrainConfig(folds=3), jobs=j) for j in (1, 2))
+    assert np.array_equal(one.classifier.coef_, two.classifier.coef_)
+    for key in ("temperature", "thresholds"):
+        assert one.metadata[key] == two.metadata[key]
+    assert one.metadata["metrics"] == two.metadata["metrics"]
