@@ -35,7 +35,7 @@ from training.evaluate import predict
 from training.markers import has_is_marker
 from training.metrics import span_metrics
 from training.perturb import robustness
-from training.realdata import SEED_ARTICLE_GOLD, read_seed_article, rate, sources, split_half
+from training.realdata import FUNCTIONS, SEED_ARTICLE_GOLD, read_audit, read_seed_article, rate, sources, split_half, text_id
 
 ROOT = Path(__file__).resolve().parents[1]
 MODLENS = Path(sys.executable).with_name("modlens")
@@ -109,6 +109,50 @@ def measure(model, test: dict, article: str | None) -> dict:
     return out
 
 
+AUDITS = {
+    "pro-IS tweets with markers": "markers.jsonl",
+    "stormfront hate (propaganda)": "stormfront.jsonl",
+    "counter-narratives (reporting)": "counter_narratives.jsonl",
+}
+
+
+def function_audit(model, test: dict) -> dict[str, dict]:
+    """What share of each audited sample has the function its set's label claims, and the
+    model's flag rate on each function (see benchmarks/audit/README.md)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    out = {}
+    for name, file in AUDITS.items():
+        audit = read_audit(ROOT / "benchmarks" / "audit" / file)
+        recs = [r for r in test[name][1] if text_id(r.text) in audit]
+        labels = [audit[text_id(r.text)] for r in recs]
+        verdict = [ls[0] if len(set(ls)) == 1 else "disputed" for ls in labels]
+        flags = predict(model, [r.text for r in recs])[:, 0] >= model.threshold
+        row = {"n": len(recs), "annotators": len(labels[0]) if labels else 0}
+        for f in (*FUNCTIONS, "disputed"):
+            sel = [k for k, v in enumerate(verdict) if v == f]
+            row[f] = {"share": len(sel) / max(len(recs), 1), "flagged": float(flags[sel].mean()) if sel else None}
+        if row["annotators"] == 2:
+            a, b = zip(*labels)
+            row["agreement"] = float(np.mean([x == y for x, y in labels]))
+            row["kappa"] = float(cohen_kappa_score(a, b))
+        out[name] = row
+    return out
+
+
+def print_audit(audit: dict[str, dict]) -> None:
+    print("\nFunction audit of the held-out halves (random samples, annotated blind to the model):")
+    print(f"{'set':34s} {'n':>4s} " + " ".join(f"{f:>17s}" for f in (*FUNCTIONS, "disputed")) + "  agreement")
+    for name, row in audit.items():
+        cells = []
+        for f in (*FUNCTIONS, "disputed"):
+            share, flagged = row[f]["share"], row[f]["flagged"]
+            cells.append(f"{share:5.2f} ({'  -  ' if flagged is None else f'{flagged:.2f}'}) ")
+        agree = f"{row['agreement']:.2f}, kappa {row['kappa']:.2f}" if "agreement" in row else "one annotator"
+        print(f"{name:34s} {row['n']:4d} " + " ".join(f"{c:>17s}" for c in cells) + f"  {agree}")
+    print("share of the sample with each function (in brackets: share of those (a) flags as propaganda)")
+
+
 def _cell(v) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
@@ -139,6 +183,7 @@ def main() -> None:
         seeds_only = artifacts.load(train_cli([args.seeds], work / "a"))
         results["(a) seeds-only"] = measure(seeds_only, test, article)
         curve = tradeoff(seeds_only, test)
+        audit = function_audit(seeds_only, test)
         everything = write_real(work / "real_train.jsonl", [r for recs in train_half.values() for r in recs])
         print("training (b) seeds + real ...", file=sys.stderr)
         results["(b) seeds + real"] = measure(artifacts.load(train_cli([args.seeds, everything], work / "b")), test, article)
@@ -169,6 +214,8 @@ def main() -> None:
     for name, rates in curve.items():
         print(f"{name:52s} " + " ".join(f"{r:7.3f}" for r in rates))
     results["(a) seeds-only trade-off"] = {"thresholds": list(TRADEOFF), **curve}
+    print_audit(audit)
+    results["(a) seeds-only function audit"] = audit
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 

@@ -7,6 +7,7 @@ of reporting or unrelated text, or recall on a source of propaganda.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,32 @@ def split_half(records: list[Record], seed: int = 0) -> tuple[list[Record], list
     return [records[i] for i in tr], [records[i] for i in te]
 
 
+def text_id(text: str) -> str:
+    """A short stable id for a third-party text: audits store this, never the text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+FUNCTIONS = ("propaganda", "reporting", "unrelated", "unclear")
+
+
+def read_audit(path: Path) -> dict[str, list[str]]:
+    """text id -> the function each annotator gave it (one column per annotator)."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            row = json.loads(line)
+            labels = [row[k] for k in sorted(row) if k != "id"]
+            if not labels or any(v not in FUNCTIONS for v in labels):
+                raise ValueError(f"{path}:{n}: each annotator column must be one of {', '.join(FUNCTIONS)}")
+            out[row["id"]] = labels
+    return out
+
+
+def audited(records: list[Record], audit: dict[str, list[str]], function: str) -> list[Record]:
+    """The audited records every annotator gave `function`."""
+    return [r for r in records if all(v == function for v in audit.get(text_id(r.text), ["-"]))]
+
+
 def rate(model, records: list[Record]) -> float:
     """Share of `records` the model labels propaganda (FPR or recall, by the set)."""
     if not records:
@@ -86,8 +113,6 @@ SEED_ARTICLE_OTHER_QUOTES = [(833, 967), (989, 1231), (1392, 1515), (1557, 1762)
 
 
 def read_seed_article(shared_seeds: Path) -> str:
-    import hashlib
-
     text = (Path(shared_seeds) / SEED_ARTICLE).read_text(encoding="utf-8")
     if hashlib.sha256(text.encode()).hexdigest() != SEED_ARTICLE_SHA256:
         raise ValueError("the seed article changed; its gold offsets no longer apply")
