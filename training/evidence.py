@@ -48,7 +48,7 @@ class Vocabulary:
             grams = _NO_GRAMS
             if self.chars is not None:
                 get, a = self.chars.vocabulary_.get, self.chars.analyzer
-                found = [c for c in map(get, word_char_grams(word, a.lo, a.hi)) if c is not None]
+                found = [c for c in map(get, word_char_grams(word, a.lo, a.hi, a.skip)) if c is not None]
                 grams = np.asarray(found, dtype=np.int64) + self.char_offset
             got = (self.words.get(word, -1), grams)
             with self._lock:

@@ -103,12 +103,12 @@ class FastTfidf:
         keys = b[:, 0] * (n + 1) + b[:, 1]
         order = np.argsort(keys)
         self._bkeys, self._bfid = keys[order], b[order, 2]
-        self._grams, self._lo, self._hi = None, 0, 0
+        self._grams, self._lo, self._hi, self._skip = None, 0, 0, False
         self.n_chars = 0
         if len(blocks) > 1:
             chars = blocks[1][1]
             self._grams = chars.vocabulary_
-            self._lo, self._hi = chars.analyzer.lo, chars.analyzer.hi
+            self._lo, self._hi, self._skip = chars.analyzer.lo, chars.analyzer.hi, chars.analyzer.skip
             self.char_sublinear = bool(chars.sublinear_tf)
             self.char_idf = np.asarray(chars.idf_, dtype=np.float32)
             self.n_chars = len(self.char_idf)
@@ -116,7 +116,7 @@ class FastTfidf:
         self._lookup = self._new_lookup()
 
     def _new_lookup(self) -> TokenTable:
-        return TokenTable(self._words, self.unknown, self._grams, self._lo, self._hi)
+        return TokenTable(self._words, self.unknown, self._grams, self._lo, self._hi, self._skip)
 
     @classmethod
     def from_pipeline(cls, features) -> FastTfidf | None:

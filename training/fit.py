@@ -23,7 +23,7 @@ import training
 from training.calibration import calibrated, fit_temperature
 from training.corpus import Corpus, Record
 from training.fast_tfidf import FastTfidf
-from training.features import AuthorCharGrams, VoiceTokenizer, describe, vectorizers
+from training.features import AuthorCharGrams, VoiceTokenizer, describe, mute_function_words, vectorizers
 from training.labels import LABELS, PROPAGANDA, REPORTING
 from training.metrics import document_metrics, span_metrics, threshold_for_precision
 from training.model import Model
@@ -48,6 +48,9 @@ class TrainConfig:
     char_ngrams: tuple[int, int] | None = (3, 5)
     char_min_df: int = 3
     char_max_features: int | None = 200_000
+    # Whether function words ("the", "they", "all", "should"...) count on their
+    # own, as words and character grams (see features.FUNCTION_WORDS).
+    function_words: bool = False
     # Gold span passages (and the other quotes of their documents) become
     # training examples of their own: spans are scored segment by segment.
     augment_segments: bool = True
@@ -68,7 +71,7 @@ def _features(cfg: TrainConfig) -> Pipeline:
     if cfg.char_ngrams is None:
         return Pipeline([("voice", voice), ("tfidf", words)])
     chars = TfidfVectorizer(
-        analyzer=AuthorCharGrams(*cfg.char_ngrams),
+        analyzer=AuthorCharGrams(*cfg.char_ngrams, skip_function_words=not cfg.function_words),
         lowercase=False,
         min_df=cfg.char_min_df,
         max_features=cfg.char_max_features,
@@ -189,6 +192,8 @@ def train(
         # and would triple the artifact.
         if hasattr(vec, "stop_words_"):
             del vec.stop_words_
+    if not cfg.function_words:
+        X = mute_function_words(features, X)
     fast = FastTfidf.from_pipeline(features)
     transform = fast.transform if fast is not None else features.transform
 

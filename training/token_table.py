@@ -46,9 +46,11 @@ class TokenTable:
     grows too big) never changes what an id means mid-batch.
     """
 
-    def __init__(self, words: dict[str, int], unknown: int, grams: dict[str, int] | None, lo: int, hi: int):
+    def __init__(
+        self, words: dict[str, int], unknown: int, grams: dict[str, int] | None, lo: int, hi: int, skip: bool = False
+    ):
         self.words, self.unknown = words, unknown
-        self.grams, self.lo, self.hi = grams, lo, hi
+        self.grams, self.lo, self.hi, self.skip = grams, lo, hi, skip
         self.expansions: list[tuple[int, ...]] = []
         self._codes: dict[tuple[int, ...], int] = {}
         self._types: dict[str, int] = {}
@@ -89,7 +91,7 @@ class TokenTable:
         cols = []
         if self.grams is not None:
             get = self.grams.get
-            cols = [c for c in map(get, word_char_grams(key, self.lo, self.hi)) if c is not None]
+            cols = [c for c in map(get, word_char_grams(key, self.lo, self.hi, self.skip)) if c is not None]
         with self._lock:
             t = self._types.get(key)
             if t is None:

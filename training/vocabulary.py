@@ -107,7 +107,7 @@ def _fit_words(vec, stream: _Stream) -> sp.csr_matrix | None:
 
 
 def _fit_chars(vec, stream: _Stream) -> sp.csr_matrix | None:
-    lo, hi = vec.analyzer.lo, vec.analyzer.hi
+    lo, hi, skip = vec.analyzer.lo, vec.analyzer.hi, vec.analyzer.skip
     # Grams are numbered by walking the distinct tokens in the order they were
     # first seen: a gram is first seen in the first occurrence of the first
     # token that has it, so this is the analyser's own first-seen order.
@@ -115,7 +115,7 @@ def _fit_chars(vec, stream: _Stream) -> sp.csr_matrix | None:
     gram_ids: list[int] = []
     ptr = [0]
     for word in stream.words:
-        gram_ids += map(grams.__getitem__, word_char_grams(word, lo, hi))
+        gram_ids += map(grams.__getitem__, word_char_grams(word, lo, hi, skip))
         ptr.append(len(gram_ids))
     G_n, W, n = len(grams), len(stream.words), stream.n
     if not G_n or len(gram_ids) >= 2**31:

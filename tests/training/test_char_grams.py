@@ -30,6 +30,35 @@ def test_grams_are_padded_words_and_skip_quoted_and_attribution_tokens():
     assert analyse == AuthorCharGrams(3, 4) != AuthorCharGrams(3, 5)
 
 
+def test_function_words_give_no_grams_unless_asked():
+    for word in ("the", "all", "should", "ab", "les", "في"):
+        assert word_char_grams(word, 3, 5, skip_function_words=True) == []
+        assert word_char_grams(word, 3, 5) != []
+    for word in ("crusaders", "they", "will", "your", "nous"):  # words of voice keep their grams
+        assert word_char_grams(word, 3, 5, True) == word_char_grams(word, 3, 5)
+    assert AuthorCharGrams(3, 5, skip_function_words=True)("the rise") == word_char_grams("rise", 3, 5)
+    assert AuthorCharGrams(3, 5, True) != AuthorCharGrams(3, 5)
+    old = AuthorCharGrams(3, 5)
+    del old.skip_function_words  # as unpickled from a model saved before the option
+    assert old.skip is False and old("the") == word_char_grams("the", 3, 5)
+
+
+def test_function_words_have_no_weight_of_their_own(chars_model, tiny_data, tmp_path):
+    vocab = vectorizers(chars_model.features)[0][1].vocabulary_
+    single = [vocab[w] for w in ("the", "a", "of", "all", "is", "and") if w in vocab]
+    pairs = [i for t, i in vocab.items() if " " in t and t.split()[0] in ("the", "of", "all")]
+    voice = [vocab[w] for w in ("they", "we", "our", "will") if w in vocab]
+    assert len(single) >= 3 and pairs and voice
+    coef = chars_model.classifier.coef_
+    assert not coef[:, single].any()  # exactly zero
+    assert coef[:, pairs].any()  # pairs such as "all of" still count
+    assert coef[:, voice].all()  # and so do the words of voice
+    every_word = artifacts.load(_trained(tiny_data, tmp_path, char_ngrams=(3, 5), function_words=True))
+    assert every_word.classifier.coef_[:, single].any()
+    assert every_word.metadata["features"]["blocks"][1]["function_word_grams"] is True
+    assert chars_model.metadata["features"]["blocks"][1]["function_word_grams"] is False
+
+
 def test_words_only_config_is_the_pipeline_of_before():
     before = Pipeline(
         [

@@ -44,7 +44,11 @@ SAMPLES = [
 ]
 
 
-@pytest.fixture(scope="module", params=[(3, 5), None], ids=["words+chars", "words"])
+@pytest.fixture(
+    scope="module",
+    params=[((3, 5), False), ((3, 5), True), (None, False)],
+    ids=["words+chars", "words+chars-of-every-word", "words"],
+)
 def rich_features(request):
     """A pipeline whose vocabulary holds the odd cases: quoted and attributed
     words, and the words a ligature expands to, in every namespace."""
@@ -52,7 +56,9 @@ def rich_features(request):
         'he said "\ufdfa \u0635\u0644\u0649 they will" and \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647',
         '"\u0635\u0644\u0649 \u0627\u0644\u0644\u0647" said the \u0635\u0644\u0649 poster \ufdfa',
     ] * 2
-    return _features(TrainConfig(min_df=1, char_min_df=1, char_ngrams=request.param)).fit(corpus)
+    chars, function_words = request.param
+    config = TrainConfig(min_df=1, char_min_df=1, char_ngrams=chars, function_words=function_words)
+    return _features(config).fit(corpus)
 
 
 def _assert_same_rows(features, items):
@@ -178,8 +184,9 @@ def test_two_word_check_equals_counting_words(text, a, b):
         TrainConfig(max_features=40, char_max_features=300),
         TrainConfig(ngram_max=1, char_ngrams=(2, 4)),
         TrainConfig(min_df=1, max_features=None, char_min_df=1, char_max_features=None),
+        TrainConfig(function_words=True),
     ],
-    ids=["default", "words-only", "max-features-cut", "unigrams-2to4-grams", "no-limits"],
+    ids=["default", "words-only", "max-features-cut", "unigrams-2to4-grams", "no-limits", "function-word-grams"],
 )
 def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     from training.corpus import read_corpus
