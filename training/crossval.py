@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 # Training documents up to which the configured number of folds is kept (the
 # seed corpus has about 10,600), and up to which three folds are fitted; above
 # it, two.
@@ -29,3 +31,28 @@ def fold_count(n_docs: int, folds: int, n_groups: int) -> int:
 
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def warm_final(n_docs: int) -> bool:
+    """Whether the final classifier starts from the folds' solution instead of from zero.
+
+    On a large corpus the folds' models are close to the final one, and L-BFGS
+    from their mean needs a fraction of the iterations (7 instead of 41 on
+    80,000 documents). The final fit then waits for the folds, which only pays
+    when they are cheap next to it; small corpora keep the cold start, and
+    with it the model they always had.
+    """
+    return n_docs > FULL_FOLDS_UP_TO
+
+
+def fit_from(clf, folds: list, X, y):
+    """`clf` fitted on X, y from the mean of the fitted fold classifiers' coefficients (cold if they disagree in shape)."""
+    shapes = {(f.coef_.shape, tuple(f.classes_)) for f in folds}
+    if len(shapes) != 1:
+        return clf.fit(X, y)
+    clf.set_params(warm_start=True)
+    clf.coef_ = np.mean([f.coef_ for f in folds], axis=0)
+    clf.intercept_ = np.mean([f.intercept_ for f in folds], axis=0)
+    clf.fit(X, y)
+    # The saved classifier must not carry the warm start into a later fit.
+    return clf.set_params(warm_start=False)

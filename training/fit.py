@@ -21,7 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 import training
 from training.calibration import calibrated, fit_temperature
 from training.corpus import Corpus, Record
-from training.crossval import cores, fold_count
+from training.crossval import cores, fit_from, fold_count, warm_final
 from training.fast_tfidf import FastTfidf
 from training.features import AuthorCharGrams, VoiceTokenizer, describe, vectorizers
 from training.labels import LABELS, PROPAGANDA, REPORTING
@@ -162,23 +162,26 @@ def train(
             if segs:
                 Xs = transform([scoring_input(train_recs[i].text, s) for s in segs])
                 segs_out.append((i, [(s.start, s.end, s.kind) for s in segs], _ordered_logits(clf, Xs)))
-        return _ordered_logits(clf, X[va]), segs_out
+        return _ordered_logits(clf, X[va]), segs_out, clf
 
     # The folds and the final classifier are independent fits, and sparse
     # products release the GIL: they share the cores. Each fit is the one a
     # sequential run would make, and results are gathered in fold order.
-    workers = max(1, min(jobs or cores(), folds + 1))
+    warm = warm_final(n_docs)
+    workers = max(1, min(jobs or cores(), folds + (not warm)))
     progress(f"fitting {folds} cross-validation folds and the final classifier, {workers} at a time")
+    fitted = []
     with ThreadPoolExecutor(workers) as pool:
-        final = pool.submit(lambda: _classifier(cfg).fit(X, y))
+        final = None if warm else pool.submit(lambda: _classifier(cfg).fit(X, y))
         splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
         running = [pool.submit(fold, tr, va) for tr, va in splits]
         for k, ((_, va), job) in enumerate(zip(splits, running)):
-            oof[va], segs_out = job.result()
+            oof[va], segs_out, clf = job.result()
+            fitted.append(clf)
             for i, spans, logits in segs_out:
                 seg_scores[i] = spans, logits
             progress(f"cross-validation fold {k + 1}/{folds} done")
-        classifier = final.result()
+        classifier = final.result() if final is not None else fit_from(_classifier(cfg), fitted, X, y)
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])
     p_doc = calibrated(oof[:n_docs], temperature)
