@@ -11,7 +11,6 @@ from service.keys_cli import keys_app
 from service.review.cli import app as reviews_app
 from service.review.cli import migrate_or_exit
 from service.settings import Settings
-from training import artifacts
 from training.cli import ModelOpt, app, err, train_model, user_errors
 
 __all__ = ["app"]
@@ -57,6 +56,9 @@ def serve(
             "without a key. Configure MODLENS_API_KEYS (`modlens keys new`) before exposing it.", highlight=False,
         )
     settings = settings.model_copy(update={"open": is_open})
+    serving.skip_unused_imports()  # before scikit-learn is first imported
+    from training import artifacts
+
     with user_errors():
         if settings.model_dir is None and artifacts.current(settings.models_dir) is None:
             err.print(f"no model in {settings.models_dir}/: training the default model from {settings.seeds_dir}/")

@@ -9,10 +9,12 @@ would leave a worker without a model if the new artifact is refused).
 
 from __future__ import annotations
 
+import importlib.abc
 import ipaddress
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,7 +23,37 @@ from service.security.keys import KeyRing
 from service.settings import Settings
 
 log = logging.getLogger("modlens.service")
-APP_FACTORY = "service.app:create_app"
+APP_FACTORY = "service.serving:worker_app"
+
+# Packages a server never uses, but that its libraries import whenever they are
+# installed: scikit-learn imports pandas (for DataFrame inputs; 66 MB of a
+# worker's memory) and skops' list of estimators pulls in pytest. modlens
+# needs neither to serve (pandas is only in the test and spark extras).
+UNUSED_IN_SERVER = ("pandas", "pytest")
+
+
+class _Unused(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in UNUSED_IN_SERVER:
+            raise ModuleNotFoundError(f"No module named {name!r} (not imported in a modlens server)", name=name)
+        return None
+
+
+def skip_unused_imports() -> None:
+    """Make the UNUSED_IN_SERVER packages unimportable in this process, as if not installed.
+
+    Only for a process that will serve and nothing else; a no-op if one of them is already imported.
+    """
+    if not any(isinstance(f, _Unused) for f in sys.meta_path) and not any(m in sys.modules for m in UNUSED_IN_SERVER):
+        sys.meta_path.insert(0, _Unused())
+
+
+def worker_app():
+    """The app factory of each worker process (several workers), with the unused imports skipped."""
+    skip_unused_imports()
+    from service.app import create_app
+
+    return create_app()
 
 
 def is_loopback(host: str) -> bool:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
+from training.errors import ArtifactError  # noqa: F401 (re-exported: callers catch it from here)
 from training.features import vectorizers
 from training.model import Model
 
@@ -42,10 +44,6 @@ TRUSTED = {
     "numpy.ndarray",
     "scipy.sparse._csr.csr_matrix",
 }
-
-
-class ArtifactError(RuntimeError):
-    """A model folder that is missing, incomplete, tampered with or unreadable."""
 
 
 def sha256_file(path: Path) -> str:
@@ -139,15 +137,13 @@ def load(folder: Path) -> Model:
     if digest != meta.get("artifact_sha256"):
         raise ArtifactError(f"{weights}: SHA-256 {digest[:12]}… does not match the metadata; refusing to load")
     try:
-        untrusted = set(sio.get_untrusted_types(file=weights))
-        unknown = untrusted - TRUSTED
-        if unknown:
-            raise ArtifactError(f"{weights}: refusing untrusted types {sorted(unknown)}")
-        parts = sio.load(weights, trusted=sorted(untrusted))
+        # One pass: skops refuses any type outside its defaults and TRUSTED
+        # (asking for the untrusted types first would parse the file twice).
+        parts = sio.load(weights, trusted=sorted(TRUSTED))
         for name, vec, _ in vectorizers(parts["features"]):
             vec.vocabulary_ = {str(t): i for i, t in enumerate(parts[_TERMS[name]].tolist())}
         return Model(parts["features"], parts["classifier"], meta)
-    except ArtifactError:
-        raise
+    except UntrustedTypesFoundException as e:
+        raise ArtifactError(f"{weights}: refusing untrusted types ({e})") from None
     except Exception as e:  # a corrupt zip or state must never take the caller down
         raise ArtifactError(f"{weights}: cannot load ({type(e).__name__}: {e})") from None

@@ -18,8 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from training import artifacts
-from training.artifacts import ArtifactError
+from training.errors import ArtifactError
 from training.corpus import read_corpus
 from training.jsonl import DataError
 
@@ -50,6 +49,7 @@ def user_errors() -> Iterator[None]:
 
 def train_model(data: list[Path], out: Path, console: Console, make_current: bool = True, **config) -> Path:
     """Fit on `data`, save under `out`, optionally make it current; returns the model folder."""
+    from training import artifacts
     from training.fit import TrainConfig, train
 
     with console.status("reading data") as status:
@@ -123,6 +123,7 @@ def score(
     nothing is written unless every record scores; with it, complete chunks are
     appended and a rerun skips what the output already holds.
     """
+    from training import artifacts
     from training.batch import Job, run
     from training.formats import FORMATS
 
@@ -165,6 +166,7 @@ def evaluate(
     target_precision: Annotated[float, typer.Option(min=0.0, max=1.0, help="Precision the threshold table aims for.")] = 0.95,
 ) -> None:
     """Measure a model on labelled data, per source and overall."""
+    from training import artifacts
     from training.evaluate import evaluate as run_eval
     from training.evaluate import print_table
 
@@ -189,6 +191,7 @@ def promote(
     force: Annotated[bool, typer.Option("--force", help="Promote despite regressions (logged).")] = False,
 ) -> None:
     """Make CANDIDATE current, only if it is no worse than the current model on --data."""
+    from training import artifacts
     from training import promote as p
     from training.evaluate import evaluate as run_eval
 

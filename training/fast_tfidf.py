@@ -224,7 +224,10 @@ def _product(n: int, V: int, ap, aj, bp, bj, bx):
     """
     ax = np.ones(len(aj), dtype=np.float32)
     if _sparsetools is not None:
-        nnz = _sparsetools.csr_matmat_maxnnz(n, V, ap, aj, bp, bj)
+        # Room for every (item, gram) pair, repeats included: a bound on the
+        # product's entries that costs one gather, where scipy's exact count
+        # walks the whole product once more.
+        nnz = int(np.diff(bp)[aj].sum()) if len(aj) else 0
         if nnz < 2**31:
             cp = np.empty(n + 1, dtype=np.int32)
             cj = np.empty(nnz, dtype=np.int32)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import time
 from collections.abc import Callable
@@ -22,11 +21,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 import training
 from training.calibration import calibrated, fit_temperature
 from training.corpus import Corpus, Record
+from training.crossval import cores, fit_from, fold_count, warm_final
 from training.fast_tfidf import FastTfidf
 from training.features import AuthorCharGrams, VoiceTokenizer, describe, mute_function_words, vectorizers
 from training.labels import LABELS, PROPAGANDA, REPORTING
 from training.metrics import document_metrics, span_metrics, threshold_for_precision
 from training.model import Model
+from training.span_cuts import span_thresholds
 from training.text.segments import Segment, scoring_input, segment
 from training.vocabulary import fit_transform
 
@@ -118,55 +119,6 @@ def split(records: list[Record], cfg: TrainConfig) -> tuple[list[Record], list[R
     return [records[i] for i in tr], [records[i] for i in te]
 
 
-def _best_cut(pairs, kind: str, fixed: dict[str, float]) -> float:
-    """The cut on `kind` segments that maximises pooled character F1, the other kind held at its cut.
-
-    Segments and gold spans are each non-overlapping, so a segment's true
-    positives are its overlap with gold, and F1 at every cut is a cumulative sum.
-    """
-    n_gold = sum(e - s for gold, _ in pairs for s, e in gold)
-    base_pred = base_tp = 0
-    rows = []
-    for gold, segs in pairs:
-        for s, e, p, k in segs:
-            tp = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold)
-            if k == kind:
-                rows.append((p, e - s, tp))
-            elif p >= fixed[k]:
-                base_pred += e - s
-                base_tp += tp
-    if not n_gold:
-        return 0.5
-    # Flagging no segment of this kind is a candidate too.
-    best_t, best_f1 = 1.0, 2 * base_tp / (base_pred + n_gold)
-    if rows:
-        rows.sort(key=lambda r: -r[0])
-        p = np.array([r[0] for r in rows])
-        f1 = 2 * (base_tp + np.cumsum([r[2] for r in rows])) / (base_pred + np.cumsum([r[1] for r in rows]) + n_gold)
-        last = np.r_[p[1:] != p[:-1], True]
-        k = np.flatnonzero(last)[np.argmax(f1[last])]
-        if f1[k] > best_f1:
-            best_t = float(p[k])
-    # A floor, so that a corpus with few gold spans cannot push the cut down
-    # to where nearly every sentence is flagged.
-    return max(best_t, 0.2)
-
-
-def _span_thresholds(pairs) -> dict[str, float]:
-    """One cut for quoted segments and one for the author's own text.
-
-    In a document that embeds propaganda, it is nearly always quoted; the
-    author's own sentences are reporting voice, so the model must be surer
-    before it highlights one. Both cuts are fitted together, by coordinate
-    ascent on pooled character F1.
-    """
-    cuts = {"quote": 0.5, "text": 0.5}
-    for _ in range(3):
-        for kind in ("quote", "text"):
-            cuts[kind] = _best_cut(pairs, kind, cuts)
-    return cuts
-
-
 def train(
     corpus: Corpus, cfg: TrainConfig = TrainConfig(), progress: Progress = lambda s: None, jobs: int | None = None
 ) -> Model:
@@ -204,7 +156,7 @@ def train(
     # quoted slogan may be propaganda that nobody marked.
     span_docs = [i for i, r in enumerate(train_recs) if r.spans]
     seg_scores: dict[int, tuple[list, np.ndarray]] = {}
-    folds = min(cfg.folds, len(set(groups)))
+    folds = fold_count(n_docs, cfg.folds, len(set(groups)))
 
     def fold(tr: np.ndarray, va: np.ndarray):
         clf = _classifier(cfg).fit(X[tr], y[tr])
@@ -215,24 +167,26 @@ def train(
             if segs:
                 Xs = transform([scoring_input(train_recs[i].text, s) for s in segs])
                 segs_out.append((i, [(s.start, s.end, s.kind) for s in segs], _ordered_logits(clf, Xs)))
-        return _ordered_logits(clf, X[va]), segs_out
+        return _ordered_logits(clf, X[va]), segs_out, clf
 
     # The folds and the final classifier are independent fits, and sparse
     # products release the GIL: they share the cores. Each fit is the one a
     # sequential run would make, and results are gathered in fold order.
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = max(1, min(jobs or cores, folds + 1))
+    warm = warm_final(n_docs)
+    workers = max(1, min(jobs or cores(), folds + (not warm)))
     progress(f"fitting {folds} cross-validation folds and the final classifier, {workers} at a time")
+    fitted = []
     with ThreadPoolExecutor(workers) as pool:
-        final = pool.submit(lambda: _classifier(cfg).fit(X, y))
+        final = None if warm else pool.submit(lambda: _classifier(cfg).fit(X, y))
         splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
         running = [pool.submit(fold, tr, va) for tr, va in splits]
         for k, ((_, va), job) in enumerate(zip(splits, running)):
-            oof[va], segs_out = job.result()
+            oof[va], segs_out, clf = job.result()
+            fitted.append(clf)
             for i, spans, logits in segs_out:
                 seg_scores[i] = spans, logits
             progress(f"cross-validation fold {k + 1}/{folds} done")
-        classifier = final.result()
+        classifier = final.result() if final is not None else fit_from(_classifier(cfg), fitted, X, y)
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])
     p_doc = calibrated(oof[:n_docs], temperature)
@@ -241,7 +195,7 @@ def train(
     for i, (segs, logits) in seg_scores.items():
         probs = calibrated(logits, temperature)[:, 0]
         pairs.append((list(train_recs[i].spans), [(s, e, float(p), k) for (s, e, k), p in zip(segs, probs)]))
-    span_t = _span_thresholds(pairs) if pairs else {"quote": 0.5, "text": 0.5}
+    span_t = span_thresholds(pairs) if pairs else {"quote": 0.5, "text": 0.5}
 
     meta = {
         "version": _version(corpus, cfg),
@@ -254,6 +208,7 @@ def train(
         "skipped": corpus.skipped,
         "train_documents": n_docs,
         "train_examples": len(texts),
+        "cv_folds": folds,
         "test_documents": len(test_recs),
         "vocabulary_size": int(X.shape[1]),
         "features": describe(features),

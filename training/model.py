@@ -54,7 +54,7 @@ class Model:
         self.temperature = float(metadata["temperature"])
         self.threshold = float(metadata["thresholds"]["decision"])
         self.span_threshold = float(metadata["thresholds"]["span"])
-        # The author's own sentences have a cut of their own (see fit._span_thresholds).
+        # The author's own sentences have a cut of their own (see span_cuts.span_thresholds).
         self.span_text_threshold = float(metadata["thresholds"].get("span_text", self.span_threshold))
         order = [list(classifier.classes_).index(i) for i in range(len(LABELS))]
         # Reordered once so that column 0 is always propaganda.

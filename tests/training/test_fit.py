@@ -1,4 +1,4 @@
-from training.fit import _span_thresholds
+from training.span_cuts import span_thresholds
 
 
 def test_span_cuts_differ_by_segment_kind():
@@ -9,7 +9,7 @@ def test_span_cuts_differ_by_segment_kind():
         ([(40, 70)], [(0, 38, 0.6, "text"), (40, 70, 0.8, "quote"), (72, 90, 0.45, "quote")]),
         ([(0, 25)], [(0, 25, 0.9, "text"), (26, 50, 0.2, "text")]),
     ]
-    cuts = _span_thresholds(pairs)
+    cuts = span_thresholds(pairs)
     assert 0.45 < cuts["quote"] <= 0.7
     assert 0.6 < cuts["text"] <= 0.9
 
