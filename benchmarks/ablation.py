@@ -23,6 +23,7 @@ VARIANTS = {
     "no segment examples": {"augment_segments": False},
     "unigrams only": {"ngram_max": 1},
     "no char n-grams": {"char_ngrams": None},
+    "function words count": {"function_words": True},
 }
 
 
