@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from service.security.keys import hash_key, new_key
-from tests.live import serving
+from tests.live import CLI, free_port, serving
 from tests.service.live import TEXTS, run_load
 from training import artifacts
 
@@ -137,3 +138,31 @@ def test_many_workers_share_metrics_and_every_worker_reloads(tmp_path, two_model
         _report(capsys, f"2 workers: reload reached both in {followed:.1f} s; pids {sorted(pids)}; "
                         f"{load.requests + after.requests} requests, {load.errors + after.errors} errors")
     assert list(mp.glob("*.db"))  # the workers really wrote multiprocess metric files
+
+
+def test_first_run_trains_the_default_model_from_seeds_then_serves_it(tmp_path, tiny_data):
+    seeds, models = tmp_path / "seeds", tmp_path / "models"
+    seeds.mkdir()
+    (seeds / "tiny.jsonl").write_text(tiny_data.read_text())
+    env = _env(models, MODLENS_SEEDS_DIR=str(seeds))
+    with serving(tmp_path, env) as (base, proc, log):
+        trained = artifacts.current(models)
+        assert trained is not None
+        res = httpx.post(f"{base}/v1/score", json={"text": TEXTS[0]}, headers=H)
+        assert res.status_code == 200 and res.json()["model"]["version"] == trained.name
+    # `modlens train` ran (in a child process) and printed its summary table.
+    text = log.read_text()
+    assert "training the default model" in text and f"model {trained.name}" in text
+
+
+def test_first_run_stops_with_the_training_error(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "broken.jsonl").write_text('{"text": "no label"}\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODLENS_")}
+    env.update(_env(tmp_path / "models", MODLENS_SEEDS_DIR=str(seeds)))
+    done = subprocess.run([*CLI, "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "error" in (done.stdout + done.stderr).lower()
+    assert artifacts.current(tmp_path / "models") is None
