@@ -150,7 +150,7 @@ def print_audit(audit: dict[str, dict]) -> None:
             cells.append(f"{share:5.2f} ({'  -  ' if flagged is None else f'{flagged:.2f}'}) ")
         agree = f"{row['agreement']:.2f}, kappa {row['kappa']:.2f}" if "agreement" in row else "one annotator"
         print(f"{name:34s} {row['n']:4d} " + " ".join(f"{c:>17s}" for c in cells) + f"  {agree}")
-    print("share of the sample with each function (in brackets: share of those (a) flags as propaganda)")
+    print("share of the sample with each function (in brackets: share of those the model flags as propaganda)")
 
 
 def _cell(v) -> str:
