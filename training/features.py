@@ -31,9 +31,9 @@ NO_CHAR_GRAMS = (QUOTE_PREFIX, CONTEXT_PREFIX)
 # who wrote them and how, and on real text that read as "informal or
 # assertive means propaganda" (counter-speech was flagged for "the", "all",
 # "should"). So, unless a TrainConfig asks for them, they are no evidence on
-# their own: no unigram weight and no character grams. Pairs ("should be
-# deported", "all of them") still count. Tokens of one or two characters are in
-# the same case.
+# their own: no unigram weight and no character grams. Pairs that contain one
+# ("should go", "all muslims") still count. Tokens of one or two characters get
+# no character grams either (their grams are the token itself).
 # Kept: the pronouns of us, you and them, and "will". They are how propaganda
 # addresses, includes and threatens ("they will lose their minds"); without them
 # a threat whose nouns are ordinary reads as nothing (measured: a leaflet quote
