@@ -14,10 +14,10 @@ documents followed by the segments' `scoring_input`s.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from training.features import CONTEXT_PREFIX, QUOTE_PREFIX, voice_pieces
-from training.text.quotes import Quote, find_quotes
+from training.text.quotes import Quote, quotes_in
 from training.text.segments import Segment, attribution_bounds, scoring_input
 from training.text.tokens import raw_token_spans, raw_tokens
 
@@ -53,18 +53,20 @@ class _Tokens:
             return [], 0, 0, []  # an empty slice has no tokens
         text, ms, me = self.text, self.match_starts, self.match_ends
         head = tail = []
-        i = bisect_right(me, start)  # the first match ending after `start`...
-        if i < len(ms) and ms[i] < start:  # ...begins before it: cut in two
-            if not (cut and text[ms[i] : me[i]].isalnum()):
+        lo = bisect_left(ms, start)
+        if lo and me[lo - 1] > start:  # the last match to begin before `start` runs past it
+            if not (cut and text[ms[lo - 1] : me[lo - 1]].isalnum()):
                 return None
-            if me[i] >= end:
+            if me[lo - 1] >= end:
                 return raw_tokens(text[start:end]), 0, 0, []
-            head, start = raw_tokens(text[start : me[i]]), me[i]
-        j = bisect_left(ms, end)  # the first match starting at or after `end`...
-        if j and me[j - 1] > end:  # ...follows one that runs past it
-            if not (cut and text[ms[j - 1] : me[j - 1]].isalnum()):
+            head, start = raw_tokens(text[start : me[lo - 1]]), me[lo - 1]
+        hi = bisect_left(ms, end)
+        if hi and me[hi - 1] > end:  # the last match to begin before `end` runs past it
+            if not (cut and text[ms[hi - 1] : me[hi - 1]].isalnum()):
                 return None
-            tail, end = raw_tokens(text[ms[j - 1] : end]), ms[j - 1]
+            tail, end = raw_tokens(text[ms[hi - 1] : end]), ms[hi - 1]
+        if self.starts is ms:  # no camelCase word: tokens are matches
+            return head, lo, hi - 1 if tail else hi, tail
         return head, bisect_left(self.starts, start), bisect_left(self.starts, end), tail
 
 
@@ -111,7 +113,7 @@ def _document(tok: _Tokens, quotes: list[Quote], quoted, out: list[int]) -> bool
 def _segment(tok: _Tokens, text: str, seg: Segment, quote_namespace: bool, context, out: list[int]) -> bool:
     """Append a segment's codes as `item_codes` would give them; False, appending nothing, where they may differ."""
     words = tok.within(seg.start, seg.end)
-    if words is None or (quote_namespace and find_quotes(text[seg.start : seg.end])):
+    if words is None or (quote_namespace and quotes_in(text, seg.start, seg.end)):
         return False
     if seg.kind != "quote":
         out += tok.codes[words[1] : words[2]]

@@ -271,3 +271,9 @@ def test_token_spans_are_the_raw_tokens_where_they_stand(text):
     assert raws == raw_tokens(text)
     assert [text[a:b] for a, b in zip(starts, ends)] == raws
     assert [text[a:b] for a, b in zip(match_starts, match_ends)] == TOKEN_RE.findall(text)
+
+
+@given(documents, st.integers(0, 400), st.integers(0, 400))
+def test_quotes_in_a_slice_are_those_of_the_slice(text, a, b):
+    start, end = min(a, b), max(a, b)
+    assert quotes.quotes_in(text, start, end) == quotes.find_quotes(text[start:end])
