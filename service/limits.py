@@ -21,7 +21,11 @@ from service.settings import Settings
 _WITH_BODY = {"POST", "PUT", "PATCH"}
 # JSON strings (escapes included), removed before brackets are counted. A
 # string left open runs to the end, so the scan stays linear on any input.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\Z)', re.DOTALL)
+# Unrolled and possessive: the plain `(?:[^"\\]|\\.)*` makes the regex engine
+# keep a backtracking record per character, ~140 MB and 0.8 s for one string
+# of 1 MB (the worker's whole memory peak in benchmarks/speed.py); this form
+# keeps none and matches the same strings.
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\Z)', re.DOTALL)
 
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:

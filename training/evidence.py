@@ -112,7 +112,11 @@ def evidence(
 
     def find(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where each (span, column) key sits among the rows' entries, and whether it is there."""
-        at = np.minimum(np.searchsorted(row_key, keys), len(row_key) - 1)
+        # Searched in ascending order (cache-friendly, several times faster), answered in the keys' order.
+        order = np.argsort(keys)
+        at = np.empty(len(keys), dtype=np.int64)
+        at[order] = np.searchsorted(row_key, keys[order])
+        np.minimum(at, len(row_key) - 1, out=at)
         return at, row_key[at] == keys
 
     words = [voice_words(text, seg, quote_namespace) for text, seg in spans]

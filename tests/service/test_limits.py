@@ -1,10 +1,17 @@
 """Request limits and hostile input: always a clear 4xx (or 503 on timeout), never a crash."""
 
+import json
+import re
+import tracemalloc
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.limits import json_depth_exceeds
+from service.limits import _JSON_STRING, json_depth_exceeds
 from service.settings import Settings
 
 PROP = "Brothers, rise and join the front! We will crush the invaders and our martyrs will be honoured."
@@ -61,6 +68,29 @@ def test_depth_scan():
     assert json_depth_exceeds(b'{"a": [[1]]}', 2)
     assert not json_depth_exceeds(b'{"a": "[[[[\\"[[[["}', 2)
     assert not json_depth_exceeds(b'"\\"' * 1000 + b"[" * 10, 5)  # an open string runs to the end
+
+
+# The string pattern before it was unrolled: the reference for what a JSON string is.
+_BACKTRACKING = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\Z)', re.DOTALL)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b'"', b"\\", b"[", b"]", b"{", b"}", b"a", b" ", b"\n", "\u00e9".encode()]), max_size=60))
+def test_string_scan_removes_what_the_backtracking_pattern_removed(parts):
+    body = b"".join(parts)
+    assert _JSON_STRING.sub(b"", body) == _BACKTRACKING.sub(b"", body)
+
+
+def test_depth_scan_of_a_long_string_keeps_no_per_character_state():
+    # 1 MB of text with brackets in it: the backtracking pattern needed ~140 MB here.
+    body = json.dumps({"text": "[a] (b) {c}\n\u00e9 \\ \"q\" " * 40_000}).encode()
+    tracemalloc.start()
+    try:
+        assert not json_depth_exceeds(body, 32)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(body)
 
 
 def test_timeout_is_a_503_and_the_service_keeps_serving(tmp_path, tiny_model):

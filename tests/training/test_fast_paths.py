@@ -9,16 +9,18 @@ import re
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import softmax
 
-from training.fast_tfidf import FastTfidf
+from training.document_codes import document_codes, item_codes
+from training.fast_tfidf import FastTfidf, _csr
 from training.features import vectorizers
 from training.fit import TrainConfig, _features
 from training.text import quotes
 from training.text.segments import _has_two_words, scoring_input, segment
-from training.text.tokens import _LETTER, _MARK, TOKEN_RE, raw_tokens
+from training.text.tokens import _LETTER, _MARK, TOKEN_RE, raw_token_spans, raw_tokens
 
 # Characters that exercise every branch: quote marks of all kinds, apostrophes,
 # URL and mention triggers, combining marks, zero-width joiners, and ligatures
@@ -203,3 +205,75 @@ def test_fitting_by_numpy_counting_equals_fit_transform(tiny_data, config):
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(X_fast, part), getattr(X_ref, part)), part
     assert abs(reference.transform(items) - fast.transform(items)).max() == 0
+
+
+# Documents dense in what tokenising a document once could get wrong: quotes
+# (their attribution cuts words 60 characters away), URLs and mentions running
+# into quote marks, camelCase words cut by an edge, apostrophes, line breaks.
+_PIECES = ["they", "will", "crush", "said", "police", "WilayatAlAnbar", "victoryAndGlory", "x" * 25, "don't", "IS'"]
+_PIECES += ['"', "“", "”", "«", "»", "‘", "’", "'", ". ", "! ", "\n", ", ", "http://x.org/a", '@amaq"', "&amp;", "\u0301"]
+documents = st.lists(st.one_of(st.sampled_from(_PIECES), texts), min_size=1, max_size=80).flatmap(
+    lambda parts: st.sampled_from([" ", ""]).map(lambda sep: sep.join(parts))
+)
+
+
+def _documents_and_segments(texts):
+    found = [quotes.find_quotes(t) for t in texts]
+    segs = [segment(t, q) for t, q in zip(texts, found)]
+    return found, segs, list(texts) + [scoring_input(t, s) for t, ss in zip(texts, segs) for s in ss]
+
+
+def _assert_same_document_rows(features, texts):
+    """Documents tokenised once give the codes, and so the rows, of every item tokenised on its own."""
+    fast = FastTfidf.from_pipeline(features)
+    found, segs, items = _documents_and_segments(texts)
+    namespaces, qn = fast._lookup.namespaces, fast.quote_namespace
+    assert document_codes(namespaces, qn, texts, found, segs) == item_codes(namespaces, qn, items)
+    blocks = fast.document_blocks(texts, found, segs)
+    expected = features.transform(items)
+    for rows, first, scale in blocks:
+        got = _csr(rows)
+        if scale is not None:
+            got = sp.diags(scale) @ got
+        want = expected[:, first : first + rows.shape[1]]
+        assert got.shape == want.shape
+        assert abs(got - want).max() <= 1e-6 if got.nnz or want.nnz else True
+        assert ((got != 0) != (want != 0)).nnz == 0
+
+
+def test_documents_tokenised_once_give_the_pipelines_rows(tiny_model, rich_features):
+    texts = [t for t in SAMPLES if isinstance(t, str)]
+    texts.append('He said "' + "word " * 20 + '" and then the longword' + "x" * 70 + ' read: "rise up now"')
+    _assert_same_document_rows(tiny_model.features, texts)
+    _assert_same_document_rows(rich_features, texts)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.one_of(documents, texts), min_size=1, max_size=4))
+def test_documents_tokenised_once_give_the_pipelines_rows_for_any_text(tiny_model, rich_features, texts):
+    _assert_same_document_rows(tiny_model.features, texts)
+    _assert_same_document_rows(rich_features, texts)
+
+
+def test_scores_equal_those_of_items_tokenised_one_by_one(tiny_model):
+    texts = [t for t in SAMPLES if isinstance(t, str)] + ['The leaflet read "rise, brothers" said @amaq"x" police.']
+    fast_path = tiny_model.score(texts)
+    rows, tiny_model._document_rows = tiny_model._document_rows, None
+    try:
+        assert fast_path == tiny_model.score(texts)
+    finally:
+        tiny_model._document_rows = rows
+
+
+@given(documents)
+def test_token_spans_are_the_raw_tokens_where_they_stand(text):
+    raws, starts, ends, match_starts, match_ends = raw_token_spans(text)
+    assert raws == raw_tokens(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == raws
+    assert [text[a:b] for a, b in zip(match_starts, match_ends)] == TOKEN_RE.findall(text)
+
+
+@given(documents, st.integers(0, 400), st.integers(0, 400))
+def test_quotes_in_a_slice_are_those_of_the_slice(text, a, b):
+    start, end = min(a, b), max(a, b)
+    assert quotes.quotes_in(text, start, end) == quotes.find_quotes(text[start:end])

@@ -98,3 +98,10 @@ def find_quotes(text: str) -> list[Quote]:
     if _OPENER.search(text):
         _scan(text, out)
     return out
+
+
+def quotes_in(text: str, start: int, end: int) -> list[Quote]:
+    """`find_quotes(text[start:end])`, without the copy where the slice holds no opening mark."""
+    if _OPENER.search(text, start, end) is None:
+        return []
+    return find_quotes(text[start:end])

@@ -104,12 +104,17 @@ def attribution(text: str, seg: Segment) -> str:
     """
     if seg.kind != "quote":
         return ""
+    (a, b), (c, d) = attribution_bounds(text, seg)
+    return text[a:b] + " \n " + text[c:d]
+
+
+def attribution_bounds(text: str, seg: Segment) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The slices of `text` a quote's attribution is made of: before and after it (either may be empty)."""
     line_start = text.rfind("\n", 0, seg.start) + 1
     line_end = text.find("\n", seg.end)
     line_end = len(text) if line_end < 0 else line_end
-    before = text[max(line_start, seg.start - CONTEXT_CHARS) : _mark_start(text, seg.start)]
-    after = text[seg.end + 1 : min(line_end, seg.end + 1 + CONTEXT_CHARS)]
-    return before + " \n " + after
+    before = (max(line_start, seg.start - CONTEXT_CHARS), _mark_start(text, seg.start))
+    return before, (seg.end + 1, min(line_end, seg.end + 1 + CONTEXT_CHARS))
 
 
 def scoring_input(text: str, seg: Segment) -> str | tuple[str, str]:

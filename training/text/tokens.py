@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 
 # Word characters plus the marks and invisible characters that evaders put
@@ -78,16 +79,16 @@ def normalize_token(raw: str) -> str:
     return tok
 
 
-_findall = TOKEN_RE.findall
 # Without URLs, mentions, entities or marks, a token is a run of letters, and
 # that regex is twice as fast; the substring tests cost next to nothing.
-_letters = re.compile(_LETTER + "+").findall
+_LETTERS_RE = re.compile(_LETTER + "+")
 _has_mark = re.compile(_MARK).search
 # Hashtags run words together (#WilayatAlAnbar, #AmaqAgency): split at a
 # lower-to-upper case change, so that the words inside are words of the
 # vocabulary and not one unseen token. URLs and @mentions are left whole.
 _has_camel = re.compile(r"[a-z][A-Z]").search
 _camel_split = re.compile(r"(?<=[a-z])(?=[A-Z])").split
+_camel_at = re.compile(r"[a-z](?=[A-Z])")
 
 
 def _split_camel(raws: list[str]) -> list[str]:
@@ -100,8 +101,8 @@ def _split_camel(raws: list[str]) -> list[str]:
     return out
 
 
-def raw_tokens(text: str) -> list[str]:
-    """The raw tokens of `text`: `TOKEN_RE.findall(text)`, camelCase words split in two."""
+def _pattern(text: str) -> re.Pattern:
+    """TOKEN_RE, or the letter-run regex where it finds the same tokens."""
     if (
         "@" in text
         or "&" in text
@@ -109,10 +110,47 @@ def raw_tokens(text: str) -> list[str]:
         or "www." in text
         or (not text.isascii() and _has_mark(text))
     ):
-        raws = _findall(text)
-    else:
-        raws = _letters(text)
+        return TOKEN_RE
+    return _LETTERS_RE
+
+
+def raw_tokens(text: str) -> list[str]:
+    """The raw tokens of `text`: `TOKEN_RE.findall(text)`, camelCase words split in two."""
+    raws = _pattern(text).findall(text)
     return _split_camel(raws) if _has_camel(text) else raws
+
+
+_group, _start, _end = re.Match.group, re.Match.start, re.Match.end
+
+
+def raw_token_spans(text: str) -> tuple[list[str], list[int], list[int], list[int], list[int]]:
+    """`raw_tokens(text)` with offsets: (tokens, starts, ends, match starts, match ends).
+
+    A camelCase word is one regex match and several tokens, so the matches'
+    offsets come apart from the tokens': a range of `text` holds the same
+    tokens as the whole text only where no match crosses its edges.
+    """
+    found = list(_pattern(text).finditer(text))
+    raws, starts, ends = list(map(_group, found)), list(map(_start, found)), list(map(_end, found))
+    if not _has_camel(text):
+        return raws, starts, ends, starts, ends
+    # Split only the words that hold a case change (found in the text, not by
+    # visiting every token), last first so that earlier positions hold.
+    split, split_starts, split_ends = list(raws), list(starts), list(ends)
+    cuts = [m.end() for m in _camel_at.finditer(text)]
+    hit = sorted({bisect_right(starts, c) - 1 for c in cuts}, reverse=True)
+    for k in hit:
+        raw, at = raws[k], starts[k]
+        if k < 0 or raw[0] in "@&" or raw.startswith(("http://", "https://", "www.")) or not _has_camel(raw):
+            continue
+        parts = _camel_split(raw)
+        bounds = [at]
+        for part in parts:
+            bounds.append(bounds[-1] + len(part))
+        split[k : k + 1] = parts
+        split_starts[k : k + 1] = bounds[:-1]
+        split_ends[k : k + 1] = bounds[1:]
+    return split, split_starts, split_ends, starts, ends
 
 
 def tokens(text: str) -> list[str]:
