@@ -73,6 +73,13 @@ def train_model(data: list[Path], out: Path, console: Console, make_current: boo
         "thresholds (decision / quote span / text span)",
         f"{t['decision']:.3f} / {t['span']:.3f} / {t.get('span_text', t['span']):.3f}",
     )
+    if "decision_point" in t:
+        point, target = t["decision_point"], t["decision_target"]
+        goal = f"FPR ≤ {target['fpr']}" if "fpr" in target else f"precision ≥ {target['precision']}"
+        table.add_row(
+            "decision target (out of fold)",
+            f"{goal}: recall {point['recall']:.3f}, FPR {point['fpr']:.4f}",
+        )
     table.add_row("training time", f"{meta['train_seconds']:.1f} s")
     table.add_row("saved to", str(folder))
     console.print(table)

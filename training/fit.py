@@ -25,7 +25,8 @@ from training.crossval import cores, fit_from, fold_count, warm_final
 from training.fast_tfidf import FastTfidf
 from training.features import AuthorCharGrams, VoiceTokenizer, describe, mute_function_words, vectorizers
 from training.labels import LABELS, PROPAGANDA, REPORTING
-from training.metrics import document_metrics, span_metrics, threshold_for_precision
+from training.decision import choose
+from training.metrics import document_metrics, span_metrics
 from training.model import Model
 from training.span_cuts import span_thresholds
 from training.text.segments import Segment, scoring_input, segment
@@ -55,6 +56,10 @@ class TrainConfig:
     # Gold span passages (and the other quotes of their documents) become
     # training examples of their own: spans are scored segment by segment.
     augment_segments: bool = True
+    # The decision threshold flags at most this share of out-of-fold
+    # non-propaganda documents (see training/decision.py for why a rate, not a
+    # precision); None: the most recall at `target_precision` instead.
+    target_fpr: float | None = 0.005
     target_precision: float = 0.95
 
 
@@ -190,7 +195,7 @@ def train(
 
     temperature = fit_temperature(oof[:n_docs], y[:n_docs])
     p_doc = calibrated(oof[:n_docs], temperature)
-    decision, reached = threshold_for_precision((y[:n_docs] == 0).astype(int), p_doc[:, 0], cfg.target_precision)
+    cuts = choose((y[:n_docs] == 0).astype(int), p_doc[:, 0], cfg.target_fpr, cfg.target_precision)
     pairs = []
     for i, (segs, logits) in seg_scores.items():
         probs = calibrated(logits, temperature)[:, 0]
@@ -214,9 +219,7 @@ def train(
         "features": describe(features),
         "temperature": temperature,
         "thresholds": {
-            "decision": decision,
-            "decision_target_precision": cfg.target_precision,
-            "decision_target_reached": reached,
+            **cuts,
             "span": span_t["quote"],
             "span_text": span_t["text"],
             "chosen_on": "out-of-fold predictions on the training split",
@@ -226,7 +229,7 @@ def train(
     progress("measuring on the held-out split")
     meta["metrics"] = {
         "held_out": heldout_metrics(model, test_recs) if test_recs else None,
-        "out_of_fold": document_metrics(y[:n_docs], p_doc, decision),
+        "out_of_fold": document_metrics(y[:n_docs], p_doc, cuts["decision"]),
     }
     meta["train_seconds"] = round(time.perf_counter() - started, 3)
     return model

@@ -49,6 +49,11 @@ def test_metadata_describes_the_model(tiny_model, tiny_data):
     assert meta["counts"] == {"propaganda": 60, "reporting": 80, "unrelated": 60}
     assert meta["skipped"] == 1  # the one record labelled "unknown"
     assert 0.5 <= meta["thresholds"]["decision"] <= 1 and 0 < meta["thresholds"]["span"] <= 1
+    assert meta["thresholds"]["decision_target"] == {"fpr": TrainConfig().target_fpr}
+    assert meta["thresholds"]["decision_point"]["fpr"] <= TrainConfig().target_fpr
+    assert meta["metrics"]["out_of_fold"]["per_class"]["propaganda"]["recall"] == pytest.approx(
+        meta["thresholds"]["decision_point"]["recall"]
+    )
     assert meta["metrics"]["held_out"]["n"] == meta["test_documents"] > 0
     assert meta["temperature"] > 0 and meta["train_seconds"] > 0
 
