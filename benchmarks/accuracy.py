@@ -93,6 +93,28 @@ def tradeoff(model, test: dict) -> dict[str, list[float]]:
     return out
 
 
+def equal_fpr(model, test: dict) -> dict:
+    """Recall at the lowest threshold where every false-positive target holds on these sets.
+
+    For comparing models at the same error rates, not for choosing the default
+    threshold (that is chosen on seeds, never on these sets)."""
+    scores = {name: predict(model, [r.text for r in recs])[:, 0] for name, (_, recs) in test.items()}
+    limits = {name: target for name, (op, target) in TARGETS.items() if op == "<="}
+    for t in np.round(np.arange(0.05, 1.0, 0.005), 3):
+        if all((scores[name] >= t).mean() <= limit for name, limit in limits.items()):
+            return {"threshold": float(t), **{name: float((s >= t).mean()) for name, s in scores.items()}}
+    return {"threshold": None}
+
+
+def print_equal_fpr(points: dict[str, dict]) -> None:
+    print("\nAt equal false-positive rates (each model at the lowest threshold where every FPR target holds):")
+    names = [n for n in next(iter(points.values())) if n != "threshold"]
+    print(f"{'held-out set':52s} " + " ".join(f"{m:>14s}" for m in points))
+    print(f"{'threshold':52s} " + " ".join(f"{_cell(p['threshold']):>14s}" for p in points.values()))
+    for name in names:
+        print(f"{name:52s} " + " ".join(f"{_cell(p.get(name, '')):>14s}" for p in points.values()))
+
+
 def measure(model, test: dict, article: str | None) -> dict:
     out = {name: rate(model, recs) for name, (_, recs) in test.items()}
     if article is not None:
@@ -186,7 +208,9 @@ def main() -> None:
         audit = function_audit(seeds_only, test)
         everything = write_real(work / "real_train.jsonl", [r for recs in train_half.values() for r in recs])
         print("training (b) seeds + real ...", file=sys.stderr)
-        results["(b) seeds + real"] = measure(artifacts.load(train_cli([args.seeds, everything], work / "b")), test, article)
+        model_b = artifacts.load(train_cli([args.seeds, everything], work / "b"))
+        results["(b) seeds + real"] = measure(model_b, test, article)
+        equal = {"(a) seeds-only": equal_fpr(seeds_only, test), "(b) seeds + real": equal_fpr(model_b, test)}
         if not args.skip_loso:
             loso = {}
             for held in sorted(set(FILE_OF.values())):
@@ -214,6 +238,8 @@ def main() -> None:
     for name, rates in curve.items():
         print(f"{name:52s} " + " ".join(f"{r:7.3f}" for r in rates))
     results["(a) seeds-only trade-off"] = {"thresholds": list(TRADEOFF), **curve}
+    print_equal_fpr(equal)
+    results["at equal false-positive rates"] = equal
     print_audit(audit)
     results["(a) seeds-only function audit"] = audit
     if args.json:

@@ -4,7 +4,8 @@
 
 Every real source is split in halves by author. The naive model trains on one
 half of all of them (labels as the data README maps them); both models are
-measured on the other half. The seeds-only model never sees real data. Both are
+measured on the other half, at their own thresholds and at equal false-positive
+rates. The seeds-only model never sees real data. Both are
 also measured on the function-audited samples (benchmarks/audit/): what each
 flags of the texts that are, read alone, propaganda, reporting or neither.
 """
@@ -21,7 +22,7 @@ from training.fit import TrainConfig, train
 from training.realdata import rate, sources, split_half
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import function_audit, print_audit  # noqa: E402
+from accuracy import equal_fpr, function_audit, print_audit, print_equal_fpr  # noqa: E402
 
 
 def main() -> None:
@@ -46,6 +47,8 @@ def main() -> None:
         a, b = rate(seeds_model, te), rate(naive, te)
         rows[name] = {"measure": measure, "n": len(te), "seeds_only": a, "naive_mix": b}
         print(f"{name:34s} {measure:8s} {len(te):6d} {a:11.3f} {b:10.3f}")
+    rows["at equal false-positive rates"] = equal = {"seeds-only": equal_fpr(seeds_model, test), "naive mix": equal_fpr(naive, test)}
+    print_equal_fpr(equal)
     for label, model in (("seeds-only", seeds_model), ("naive mix", naive)):
         print(f"\n{label}:", end="")
         rows[f"function audit, {label}"] = audit = function_audit(model, test)
