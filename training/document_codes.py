@@ -9,17 +9,23 @@ segment's own namespace. That holds as long as no regex match crosses an edge
 of the range (a URL running into a quote mark, a word cut in two), so such an
 item, and a segment whose own words hold quotes (they would be `q_` words),
 is tokenised on its own instead: the codes always equal `item_codes` of the
-documents followed by the segments' `scoring_input`s.
+documents followed by the segments' `scoring_input`s. The whole batch is
+tokenised at once (`training/token_scan.py`), and the author's sentences,
+most of the segments, are found and gathered in numpy.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import chain
+
+import numpy as np
 
 from training.features import CONTEXT_PREFIX, QUOTE_PREFIX, voice_pieces
 from training.text.quotes import Quote, quotes_in
 from training.text.segments import Segment, attribution_bounds, scoring_input
-from training.text.tokens import raw_token_spans, raw_tokens
+from training.text.tokens import raw_tokens
+from training.token_scan import BatchTokens
 
 
 def item_codes(namespaces: dict, quote_namespace: bool, items) -> tuple[list[int], list[int]]:
@@ -35,12 +41,18 @@ def item_codes(namespaces: dict, quote_namespace: bool, items) -> tuple[list[int
 
 
 class _Tokens:
-    """One document's raw tokens with offsets, and their codes in the plain namespace."""
+    """One document's share of a batch's tokens (`BatchTokens`): the batch's lists, this text's ranges of them.
 
-    def __init__(self, text: str, plain):
-        self.text = text
-        self.raws, self.starts, self.ends, self.match_starts, self.match_ends = raw_token_spans(text)
-        self.codes = list(map(plain, self.raws))
+    Offsets in the lists are the batch's (the text's own plus `base`); token
+    indices are the batch's too, so `codes[lo:hi]` and `raws[lo:hi]` are read
+    off the batch-wide lists.
+    """
+
+    def __init__(self, batch: BatchTokens, i: int, text: str, codes: list[int]):
+        self.text, self.base, self.raws, self.codes = text, int(batch.base[i]), batch.raws, codes
+        self.ms, self.me, self.starts = batch.ms_list, batch.me_list, batch.starts_list
+        self.t0, self.t1 = batch.first[i], batch.first[i + 1]
+        self.m0, self.m1 = batch.first_match[i], batch.first_match[i + 1]
 
     def within(self, start: int, end: int, cut: bool = False) -> tuple[list[str], int, int, list[str]] | None:
         """The tokens of text[start:end] as (head, lo, hi, tail): head + raws[lo:hi] + tail.
@@ -51,46 +63,95 @@ class _Tokens:
         """
         if end <= start:
             return [], 0, 0, []  # an empty slice has no tokens
-        text, ms, me = self.text, self.match_starts, self.match_ends
+        text, ms, me, b = self.text, self.ms, self.me, self.base
         head = tail = []
-        lo = bisect_left(ms, start)
-        if lo and me[lo - 1] > start:  # the last match to begin before `start` runs past it
-            if not (cut and text[ms[lo - 1] : me[lo - 1]].isalnum()):
+        lo = bisect_left(ms, start + b, self.m0, self.m1)
+        if lo > self.m0 and me[lo - 1] - b > start:  # the last match to begin before `start` runs past it
+            if not (cut and text[ms[lo - 1] - b : me[lo - 1] - b].isalnum()):
                 return None
-            if me[lo - 1] >= end:
+            if me[lo - 1] - b >= end:
                 return raw_tokens(text[start:end]), 0, 0, []
-            head, start = raw_tokens(text[start : me[lo - 1]]), me[lo - 1]
-        hi = bisect_left(ms, end)
-        if hi and me[hi - 1] > end:  # the last match to begin before `end` runs past it
-            if not (cut and text[ms[hi - 1] : me[hi - 1]].isalnum()):
+            head, start = raw_tokens(text[start : me[lo - 1] - b]), me[lo - 1] - b
+        hi = bisect_left(ms, end + b, self.m0, self.m1)
+        if hi > self.m0 and me[hi - 1] - b > end:  # the last match to begin before `end` runs past it
+            if not (cut and text[ms[hi - 1] - b : me[hi - 1] - b].isalnum()):
                 return None
-            tail, end = raw_tokens(text[ms[hi - 1] : end]), ms[hi - 1]
-        if self.starts is ms:  # no camelCase word: tokens are matches
-            return head, lo, hi - 1 if tail else hi, tail
-        return head, bisect_left(self.starts, start), bisect_left(self.starts, end), tail
+            tail, end = raw_tokens(text[ms[hi - 1] - b : end]), ms[hi - 1] - b
+        if self.t1 - self.t0 == self.m1 - self.m0:  # no camelCase word split: tokens are matches
+            shift = self.t0 - self.m0
+            return head, lo + shift, (hi - 1 if tail else hi) + shift, tail
+        return head, bisect_left(self.starts, start + b, self.t0, self.t1), bisect_left(self.starts, end + b, self.t0, self.t1), tail
 
 
 def document_codes(
     namespaces: dict, quote_namespace: bool, texts: list[str], quotes: list[list[Quote]], segs: list[list[Segment]]
-) -> tuple[list[int], list[int]]:
-    """`item_codes(texts + [scoring_input(t, s) for each segment s of each text t])`, read off each text's tokens."""
+) -> tuple[np.ndarray, list[int]]:
+    """`item_codes(texts + [scoring_input(t, s) for each segment s of each text t])`, read off each text's tokens.
+
+    The codes come as one array. The batch is tokenised at once (`BatchTokens`)
+    and most items are a run of their document's tokens: those runs are found
+    for the whole batch in numpy and gathered in one indexing. Documents with
+    quotes, quoted segments (their attribution) and items that fall back are
+    assembled in Python.
+    """
     plain, quoted, context = (namespaces[p].__getitem__ for p in ("", QUOTE_PREFIX, CONTEXT_PREFIX))
-    doc_flat: list[int] = []
-    doc_lengths = []
-    flat: list[int] = []
-    lengths = []
-    for text, qs, ss in zip(texts, quotes, segs):
-        tok = _Tokens(text, plain)
-        before = len(doc_flat)
-        if not _document(tok, qs if quote_namespace else [], quoted, doc_flat):
-            doc_flat += item_codes(namespaces, quote_namespace, [text])[0]
-        doc_lengths.append(len(doc_flat) - before)
-        for seg in ss:
-            before = len(flat)
-            if not _segment(tok, text, seg, quote_namespace, context, flat):
-                flat += item_codes(namespaces, quote_namespace, [scoring_input(text, seg)])[0]
-            lengths.append(len(flat) - before)
-    return doc_flat + flat, doc_lengths + lengths
+    batch = BatchTokens(texts)
+    codes_list = list(map(plain, batch.raws))
+    codes = np.array(codes_list, dtype=np.int64)
+    toks = [_Tokens(batch, i, text, codes_list) for i, text in enumerate(texts)]
+    n, counts = len(texts), [len(ss) for ss in segs]
+    extra: list[int] = []  # codes of the items assembled in Python, after `codes` in the gather's source
+    src = np.empty(n + sum(counts), dtype=np.int64)  # where each item's codes start in codes + extra
+    size = np.empty(n + sum(counts), dtype=np.int64)
+    src[:n] = batch.first[:-1]
+    size[:n] = np.diff(batch.first)
+    for i, (text, tok, qs) in enumerate(zip(texts, toks, quotes)):
+        if quote_namespace and qs:  # quoted words are codes of their own namespace
+            before = len(extra)
+            if not _document(tok, qs, quoted, extra):
+                extra += item_codes(namespaces, quote_namespace, [text])[0]
+            src[i], size[i] = len(codes) + before, len(extra) - before
+    seg_ok, lo, hi = _plain_runs(batch, segs, counts, quote_namespace)
+    src[n:][seg_ok], size[n:][seg_ok] = lo[seg_ok], (hi - lo)[seg_ok]
+    bad = np.flatnonzero(~seg_ok).tolist()
+    if bad:
+        owner = np.repeat(np.arange(n), counts)[bad].tolist()
+        first_seg = (np.cumsum(counts) - counts).tolist()
+        for k, i in zip(bad, owner):
+            text, seg, before = texts[i], segs[i][k - first_seg[i]], len(extra)
+            if not _segment(toks[i], text, seg, quote_namespace, context, extra):
+                extra += item_codes(namespaces, quote_namespace, [scoring_input(text, seg)])[0]
+            src[n + k], size[n + k] = len(codes) + before, len(extra) - before
+    source = np.concatenate((codes, np.array(extra, dtype=np.int64))) if extra else codes
+    ends = np.cumsum(size)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(src - (ends - size), size)
+    return source[at], size.tolist()
+
+
+def _plain_runs(batch: BatchTokens, segs, counts: list[int], quote_namespace: bool):
+    """(whether each segment is a plain run of its document's tokens, first token, end token), batch-wide.
+
+    `_segment`'s test, vectorised: an author's sentence whose edges no match
+    crosses and where no quote can open (`quotes_in` would find none) is
+    `codes[lo:hi]`. Offsets are the batch's, where a match never reaches into
+    the next document's range, so one search serves every document.
+    """
+    total = sum(counts)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    bounds = np.fromiter(chain.from_iterable(s[:2] for ss in segs for s in ss), dtype=np.int64, count=2 * total)
+    start = bounds[0::2] + batch.base[owner]
+    end = bounds[1::2] + batch.base[owner]
+    ok = np.fromiter((s.kind != "quote" for ss in segs for s in ss), dtype=bool, count=total) & (end > start)
+    ms, me = batch.match_starts, batch.match_ends
+    if len(ms):
+        for edge in (start, end):  # the last match to begin before an edge must end by it
+            before = np.searchsorted(ms, edge) - 1
+            ok &= (before < 0) | (me[np.maximum(before, 0)] <= edge)
+    if quote_namespace and total:
+        marks = batch.opening_marks
+        ok &= np.searchsorted(marks, start) == np.searchsorted(marks, end)
+        ok &= ~batch.is_mark[np.minimum(start, len(batch.is_mark) - 1)]
+    return ok, np.searchsorted(batch.starts, start), np.searchsorted(batch.starts, end)
 
 
 def _document(tok: _Tokens, quotes: list[Quote], quoted, out: list[int]) -> bool:
@@ -101,12 +162,12 @@ def _document(tok: _Tokens, quotes: list[Quote], quoted, out: list[int]) -> bool
         if span is None:
             return False
         inside.append(span[1:3])
-    done = 0
+    done = tok.t0
     for lo, hi in inside:
         out += tok.codes[done:lo]
         out += map(quoted, tok.raws[lo:hi])
         done = hi
-    out += tok.codes[done:]
+    out += tok.codes[done : tok.t1]
     return True
 
 
