@@ -19,6 +19,7 @@ from training.fast_tfidf import FastTfidf, _csr
 from training.features import vectorizers
 from training.fit import TrainConfig, _features
 from training.text import quotes
+from training.text import segments as segments_module
 from training.text.segments import _has_two_words, scoring_input, segment
 from training.text.tokens import _LETTER, _MARK, TOKEN_RE, raw_token_spans, raw_tokens
 
@@ -278,3 +279,17 @@ def test_token_spans_are_the_raw_tokens_where_they_stand(text):
 def test_quotes_in_a_slice_are_those_of_the_slice(text, a, b):
     start, end = min(a, b), max(a, b)
     assert quotes.quotes_in(text, start, end) == quotes.find_quotes(text[start:end])
+
+
+_ONE_END_AT_A_TIME = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)|\n")  # every line break an end of its own
+
+
+@settings(max_examples=300)
+@given(st.one_of(texts, documents))
+def test_sentence_ends_taking_their_white_space_give_the_same_segments(text):
+    fast = segment(text)
+    saved, segments_module._SENTENCE_END = segments_module._SENTENCE_END, _ONE_END_AT_A_TIME
+    try:
+        assert fast == segment(text)
+    finally:
+        segments_module._SENTENCE_END = saved

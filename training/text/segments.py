@@ -13,7 +13,11 @@ from typing import Literal, NamedTuple
 from training.text.quotes import Quote, find_quotes
 
 # A sentence ends after terminal punctuation followed by space, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)|\n")
+# The white space after an end goes with it: a piece between two ends that is
+# only white space is trimmed to nothing, so matching it whole spares the
+# empty pieces (a blank line between paragraphs was two) without changing a
+# segment.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)\s*|\n\s*")
 _EDGE = " \t\r\n,;:\u2013\u2014-()[]\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019"
 # Quotes longer than this are read sentence by sentence: a long quote is often
 # a speech whose parts differ.
