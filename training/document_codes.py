@@ -89,65 +89,105 @@ def document_codes(
     """`item_codes(texts + [scoring_input(t, s) for each segment s of each text t])`, read off each text's tokens.
 
     The codes come as one array. The batch is tokenised at once (`BatchTokens`)
-    and most items are a run of their document's tokens: those runs are found
-    for the whole batch in numpy and gathered in one indexing. Documents with
-    quotes, quoted segments (their attribution) and items that fall back are
-    assembled in Python.
+    and an item is at most two runs: its words, read off the batch's codes
+    (documents: with their quoted words' codes put in), and a quote's
+    attribution. The runs of words are found for the whole batch in numpy;
+    attributions and the items that fall back are assembled in Python. One
+    indexing gathers them all.
     """
     plain, quoted, context = (namespaces[p].__getitem__ for p in ("", QUOTE_PREFIX, CONTEXT_PREFIX))
     batch = BatchTokens(texts)
     codes_list = list(map(plain, batch.raws))
     codes = np.array(codes_list, dtype=np.int64)
-    toks = [_Tokens(batch, i, text, codes_list) for i, text in enumerate(texts)]
     n, counts = len(texts), [len(ss) for ss in segs]
-    extra: list[int] = []  # codes of the items assembled in Python, after `codes` in the gather's source
-    src = np.empty(n + sum(counts), dtype=np.int64)  # where each item's codes start in codes + extra
-    size = np.empty(n + sum(counts), dtype=np.int64)
-    src[:n] = batch.first[:-1]
-    size[:n] = np.diff(batch.first)
-    for i, (text, tok, qs) in enumerate(zip(texts, toks, quotes)):
-        if quote_namespace and qs:  # quoted words are codes of their own namespace
-            before = len(extra)
-            if not _document(tok, qs, quoted, extra):
-                extra += item_codes(namespaces, quote_namespace, [text])[0]
-            src[i], size[i] = len(codes) + before, len(extra) - before
-    seg_ok, lo, hi = _plain_runs(batch, segs, counts, quote_namespace)
-    src[n:][seg_ok], size[n:][seg_ok] = lo[seg_ok], (hi - lo)[seg_ok]
-    bad = np.flatnonzero(~seg_ok).tolist()
-    if bad:
-        owner = np.repeat(np.arange(n), counts)[bad].tolist()
-        first_seg = (np.cumsum(counts) - counts).tolist()
-        for k, i in zip(bad, owner):
-            text, seg, before = texts[i], segs[i][k - first_seg[i]], len(extra)
-            if not _segment(toks[i], text, seg, quote_namespace, context, extra):
-                extra += item_codes(namespaces, quote_namespace, [scoring_input(text, seg)])[0]
-            src[n + k], size[n + k] = len(codes) + before, len(extra) - before
-    source = np.concatenate((codes, np.array(extra, dtype=np.int64))) if extra else codes
+    # The gather's source: the plain codes, the documents' codes, then `extra`, the runs built in Python.
+    doc_codes, bad_docs = _documents(batch, quotes if quote_namespace else [[] for _ in texts], codes, quoted)
+    at_doc, at_extra, extra = len(codes), 2 * len(codes), []
+    src = np.zeros((n + sum(counts), 2), dtype=np.int64)  # each item's two runs
+    size = np.zeros((n + sum(counts), 2), dtype=np.int64)
+    src[:n, 0], size[:n, 0] = np.add(batch.first[:-1], at_doc), np.diff(batch.first)
+    toks = [_Tokens(batch, i, text, codes_list) for i, text in enumerate(texts)]
+    for i in bad_docs:
+        before = len(extra)
+        if not _document(toks[i], quotes[i], quoted, extra):
+            extra += item_codes(namespaces, quote_namespace, [texts[i]])[0]
+        src[i, 0], size[i, 0] = at_extra + before, len(extra) - before
+    ok, lo, hi = _plain_runs(batch, segs, counts, quote_namespace)
+    src[n:, 0][ok], size[n:, 0][ok] = lo[ok], (hi - lo)[ok]
+    quote = np.fromiter((s.kind == "quote" for ss in segs for s in ss), dtype=bool, count=len(ok))
+    owner = np.repeat(np.arange(n), counts)
+    first_seg = (np.cumsum(counts) - counts).tolist()
+    for k, i in zip(np.flatnonzero(quote & ok).tolist(), owner[quote & ok].tolist()):
+        # The quote's words are a run; its attribution is a run of its own, in the context namespace.
+        before = len(extra)
+        if _attribution(toks[i], texts[i], segs[i][k - first_seg[i]], context, extra):
+            src[n + k, 1], size[n + k, 1] = at_extra + before, len(extra) - before
+        else:
+            ok[k] = False
+    for k, i in zip(np.flatnonzero(~ok).tolist(), owner[~ok].tolist()):
+        text, seg, before = texts[i], segs[i][k - first_seg[i]], len(extra)
+        if not _segment(toks[i], text, seg, quote_namespace, context, extra):
+            extra += item_codes(namespaces, quote_namespace, [scoring_input(text, seg)])[0]
+        src[n + k], size[n + k] = (at_extra + before, 0), (len(extra) - before, 0)
+    source = np.concatenate((codes, doc_codes, np.array(extra, dtype=np.int64)))
+    src, size = src.ravel(), size.ravel()
     ends = np.cumsum(size)
     at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(src - (ends - size), size)
-    return source[at], size.tolist()
+    return source[at], size.reshape(-1, 2).sum(axis=1).tolist()
 
 
-def _plain_runs(batch: BatchTokens, segs, counts: list[int], quote_namespace: bool):
-    """(whether each segment is a plain run of its document's tokens, first token, end token), batch-wide.
+def _uncut(batch: BatchTokens, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """For ranges of the batch's text (in its offsets): does no match cross either edge?
 
-    `_segment`'s test, vectorised: an author's sentence whose edges no match
-    crosses and where no quote can open (`quotes_in` would find none) is
-    `codes[lo:hi]`. Offsets are the batch's, where a match never reaches into
-    the next document's range, so one search serves every document.
+    Offsets are the batch's, where a match never reaches into the next
+    document's range, so one search serves every document.
     """
-    total = sum(counts)
-    owner = np.repeat(np.arange(len(counts)), counts)
-    bounds = np.fromiter(chain.from_iterable(s[:2] for ss in segs for s in ss), dtype=np.int64, count=2 * total)
-    start = bounds[0::2] + batch.base[owner]
-    end = bounds[1::2] + batch.base[owner]
-    ok = np.fromiter((s.kind != "quote" for ss in segs for s in ss), dtype=bool, count=total) & (end > start)
+    ok = np.ones(len(start), dtype=bool)
     ms, me = batch.match_starts, batch.match_ends
     if len(ms):
         for edge in (start, end):  # the last match to begin before an edge must end by it
             before = np.searchsorted(ms, edge) - 1
             ok &= (before < 0) | (me[np.maximum(before, 0)] <= edge)
-    if quote_namespace and total:
+    return ok
+
+
+def _ranges(pairs: list, owner: np.ndarray, batch: BatchTokens) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of (start, end) pairs of the owners' texts, in the batch's offsets."""
+    flat = np.fromiter(chain.from_iterable(p[:2] for p in pairs), dtype=np.int64, count=2 * len(pairs))
+    return flat[0::2] + batch.base[owner], flat[1::2] + batch.base[owner]
+
+
+def _documents(batch: BatchTokens, quotes: list[list[Quote]], codes: np.ndarray, quoted) -> tuple[np.ndarray, list[int]]:
+    """Every document's codes, quoted words in their namespace (`_document`, batch-wide), and the documents left to it.
+
+    A document where a match crosses a quote's edge is left to `_document` (which falls back).
+    """
+    owner = np.repeat(np.arange(len(quotes)), [len(qs) for qs in quotes])
+    if not len(owner):
+        return codes, []
+    start, end = _ranges([q for qs in quotes for q in qs], owner, batch)
+    crossed = ~_uncut(batch, start, end)
+    bad = np.unique(owner[crossed])
+    keep = ~np.isin(owner, bad)
+    lo, hi = np.searchsorted(batch.starts, start[keep]), np.searchsorted(batch.starts, end[keep])
+    n = hi - lo
+    inside = np.arange(n.sum()) + np.repeat(lo - (np.cumsum(n) - n), n)
+    out = codes.copy()
+    out[inside] = np.fromiter(map(quoted, map(batch.raws.__getitem__, inside.tolist())), dtype=np.int64, count=len(inside))
+    return out, bad.tolist()
+
+
+def _plain_runs(batch: BatchTokens, segs, counts: list[int], quote_namespace: bool):
+    """(whether each segment's words are a run of its document's tokens, first token, end token), batch-wide.
+
+    `_segment`'s test of the words, vectorised: a segment whose edges no match
+    crosses and where no quote can open (`quotes_in` would find none) has the
+    words `codes[lo:hi]`.
+    """
+    owner = np.repeat(np.arange(len(counts)), counts)
+    start, end = _ranges([s for ss in segs for s in ss], owner, batch)
+    ok = _uncut(batch, start, end) & (end > start)
+    if quote_namespace and len(start):
         marks = batch.opening_marks
         ok &= np.searchsorted(marks, start) == np.searchsorted(marks, end)
         ok &= ~batch.is_mark[np.minimum(start, len(batch.is_mark) - 1)]
@@ -179,12 +219,21 @@ def _segment(tok: _Tokens, text: str, seg: Segment, quote_namespace: bool, conte
     if seg.kind != "quote":
         out += tok.codes[words[1] : words[2]]
         return True
+    before = len(out)
+    out += tok.codes[words[1] : words[2]]
+    if _attribution(tok, text, seg, context, out):
+        return True
+    del out[before:]
+    return False
+
+
+def _attribution(tok: _Tokens, text: str, seg: Segment, context, out: list[int]) -> bool:
+    """Append a quote's attribution's codes; False, appending nothing, where a match crosses an edge it may not."""
     # The attribution's two slices are joined by " \n ": no token spans the join.
     (a, b), (c, d) = attribution_bounds(text, seg)
     left, right = tok.within(a, b, cut=True), tok.within(c, d, cut=True)
     if left is None or right is None:
         return False
-    out += tok.codes[words[1] : words[2]]
     for head, lo, hi, tail in (left, right):
         out += map(context, head)
         out += map(context, tok.raws[lo:hi])
