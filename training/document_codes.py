@@ -10,8 +10,9 @@ of the range (a URL running into a quote mark, a word cut in two), so such an
 item, and a segment whose own words hold quotes (they would be `q_` words),
 is tokenised on its own instead: the codes always equal `item_codes` of the
 documents followed by the segments' `scoring_input`s. The whole batch is
-tokenised at once (`training/token_scan.py`), and the author's sentences,
-most of the segments, are found and gathered in numpy.
+tokenised at once (`training/token_scan.py`), and the ranges (documents,
+their quotes, segments) are found in numpy for the whole batch; only quotes'
+attributions and the items that fall back are assembled in Python.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class _Tokens:
         if self.t1 - self.t0 == self.m1 - self.m0:  # no camelCase word split: tokens are matches
             shift = self.t0 - self.m0
             return head, lo + shift, (hi - 1 if tail else hi) + shift, tail
-        return head, bisect_left(self.starts, start + b, self.t0, self.t1), bisect_left(self.starts, end + b, self.t0, self.t1), tail
+        lo, hi = bisect_left(self.starts, start + b, self.t0, self.t1), bisect_left(self.starts, end + b, self.t0, self.t1)
+        return head, lo, hi, tail
 
 
 def document_codes(
@@ -107,10 +109,9 @@ def document_codes(
     size = np.zeros((n + sum(counts), 2), dtype=np.int64)
     src[:n, 0], size[:n, 0] = np.add(batch.first[:-1], at_doc), np.diff(batch.first)
     toks = [_Tokens(batch, i, text, codes_list) for i, text in enumerate(texts)]
-    for i in bad_docs:
+    for i in bad_docs:  # a match crosses a quote's edge: tokenised on its own
         before = len(extra)
-        if not _document(toks[i], quotes[i], quoted, extra):
-            extra += item_codes(namespaces, quote_namespace, [texts[i]])[0]
+        extra += item_codes(namespaces, quote_namespace, [texts[i]])[0]
         src[i, 0], size[i, 0] = at_extra + before, len(extra) - before
     ok, lo, hi = _plain_runs(batch, segs, counts, quote_namespace)
     src[n:, 0][ok], size[n:, 0][ok] = lo[ok], (hi - lo)[ok]
@@ -158,9 +159,9 @@ def _ranges(pairs: list, owner: np.ndarray, batch: BatchTokens) -> tuple[np.ndar
 
 
 def _documents(batch: BatchTokens, quotes: list[list[Quote]], codes: np.ndarray, quoted) -> tuple[np.ndarray, list[int]]:
-    """Every document's codes, quoted words in their namespace (`_document`, batch-wide), and the documents left to it.
+    """Every document's codes, its quoted words in their namespace, and the documents where a match crosses a quote's edge.
 
-    A document where a match crosses a quote's edge is left to `_document` (which falls back).
+    Quotes never overlap, so the quoted tokens' codes are put in place of the plain ones.
     """
     owner = np.repeat(np.arange(len(quotes)), [len(qs) for qs in quotes])
     if not len(owner):
@@ -192,23 +193,6 @@ def _plain_runs(batch: BatchTokens, segs, counts: list[int], quote_namespace: bo
         ok &= np.searchsorted(marks, start) == np.searchsorted(marks, end)
         ok &= ~batch.is_mark[np.minimum(start, len(batch.is_mark) - 1)]
     return ok, np.searchsorted(batch.starts, start), np.searchsorted(batch.starts, end)
-
-
-def _document(tok: _Tokens, quotes: list[Quote], quoted, out: list[int]) -> bool:
-    """Append a document's codes (quoted words in their namespace); False, appending nothing, if a match crosses a quote's edge."""
-    inside = []
-    for q in quotes:
-        span = tok.within(q.start, q.end)
-        if span is None:
-            return False
-        inside.append(span[1:3])
-    done = tok.t0
-    for lo, hi in inside:
-        out += tok.codes[done:lo]
-        out += map(quoted, tok.raws[lo:hi])
-        done = hi
-    out += tok.codes[done : tok.t1]
-    return True
 
 
 def _segment(tok: _Tokens, text: str, seg: Segment, quote_namespace: bool, context, out: list[int]) -> bool:
