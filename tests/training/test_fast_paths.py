@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import softmax
 
-from training.document_codes import document_codes, item_codes
+from training.document_codes import codes_by_batch_scan, codes_one_by_one, document_codes, item_codes
 from training.fast_tfidf import FastTfidf, _csr
 from training.features import vectorizers
 from training.fit import TrainConfig, _features
@@ -229,8 +229,10 @@ def _assert_same_document_rows(features, texts):
     fast = FastTfidf.from_pipeline(features)
     found, segs, items = _documents_and_segments(texts)
     namespaces, qn = fast._lookup.namespaces, fast.quote_namespace
-    codes, lengths = document_codes(namespaces, qn, texts, found, segs)
-    assert (codes.tolist(), list(lengths)) == item_codes(namespaces, qn, items)
+    want = item_codes(namespaces, qn, items)
+    for path in (document_codes, codes_one_by_one, codes_by_batch_scan):  # whichever the batch's size picks, and both
+        codes, lengths = path(namespaces, qn, texts, found, segs)
+        assert (list(codes), list(lengths)) == want, path.__name__
     blocks = fast.document_blocks(texts, found, segs)
     expected = features.transform(items)
     for rows, first, scale in blocks:
@@ -259,10 +261,12 @@ def test_documents_tokenised_once_give_the_pipelines_rows_for_any_text(tiny_mode
 
 def test_scores_equal_those_of_items_tokenised_one_by_one(tiny_model):
     texts = [t for t in SAMPLES if isinstance(t, str)] + ['The leaflet read "rise, brothers" said @amaq"x" police.']
-    fast_path = tiny_model.score(texts)
+    fast_path = tiny_model.score(texts)  # the batch scan
+    singly = [tiny_model.score([t])[0] for t in texts]  # each text read on its own
     rows, tiny_model._document_rows = tiny_model._document_rows, None
     try:
         assert fast_path == tiny_model.score(texts)
+        assert singly == fast_path
     finally:
         tiny_model._document_rows = rows
 
