@@ -83,7 +83,10 @@ class _Tokens:
         head = tail = []
         lo = bisect_left(ms, start + b, self.m0, self.m1)
         if lo > self.m0 and me[lo - 1] - b > start:  # the last match to begin before `start` runs past it
-            if not (cut and text[ms[lo - 1] - b : me[lo - 1] - b].isalnum()):
+            # A word cut in front may start a URL with what follows it ("0http://" -> "http://"):
+            # only a word followed by white space (or nothing) is cut.
+            after = text[me[lo - 1] - b : me[lo - 1] - b + 1]
+            if not (cut and text[ms[lo - 1] - b : me[lo - 1] - b].isalnum() and (not after or after.isspace())):
                 return None
             if me[lo - 1] - b >= end:
                 return raw_tokens(text[start:end]), 0, 0, []

@@ -248,6 +248,8 @@ def _assert_same_document_rows(features, texts):
 def test_documents_tokenised_once_give_the_pipelines_rows(tiny_model, rich_features):
     texts = [t for t in SAMPLES if isinstance(t, str)]
     texts.append('He said "' + "word " * 20 + '" and then the longword' + "x" * 70 + ' read: "rise up now"')
+    # The attribution's 60 characters cut "0http" to "http", and "http://" makes a URL.
+    texts.append("0http://x.org/a00 they don't  00 000 0000000http://x.org/a \u00ab they they")
     _assert_same_document_rows(tiny_model.features, texts)
     _assert_same_document_rows(rich_features, texts)
 
