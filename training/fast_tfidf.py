@@ -154,9 +154,9 @@ class FastTfidf:
             self._lookup = self._new_lookup()
         return self._lookup
 
-    def _blocks(self, lookup: TokenTable, flat: list[int], lengths: list[int]):
+    def _blocks(self, lookup: TokenTable, flat, lengths: list[int]):
         n = len(lengths)
-        ids = np.array(flat, dtype=np.int64)
+        ids = np.asarray(flat, dtype=np.int64)
         doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
         if len(ids) and ids.min() < 0:
             ids, doc = expand(ids, doc, lookup.expansions)

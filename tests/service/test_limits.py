@@ -129,3 +129,10 @@ def test_unicode_edge_cases_never_crash(roomy, text):
     for span in first["spans"]:
         assert clean[span["start"] : span["end"]] == span["text"]
     assert len(clean) == len(text)  # replacing a lone surrogate keeps every offset
+
+
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(["\ud800", "\udfff", "\udc00", "é", "a"]))))
+def test_surrogates_are_replaced_one_for_one_whatever_else_the_text_holds(text):
+    from service.schemas import _LONE_SURROGATE, _no_lone_surrogates
+
+    assert _no_lone_surrogates(text) == _LONE_SURROGATE.sub("\ufffd", text)

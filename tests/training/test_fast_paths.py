@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import softmax
 
-from training.document_codes import document_codes, item_codes
+from training.document_codes import codes_by_batch_scan, codes_one_by_one, document_codes, item_codes
 from training.fast_tfidf import FastTfidf, _csr
 from training.features import vectorizers
 from training.fit import TrainConfig, _features
 from training.text import quotes
+from training.text import segments as segments_module
 from training.text.segments import _has_two_words, scoring_input, segment
 from training.text.tokens import _LETTER, _MARK, TOKEN_RE, raw_token_spans, raw_tokens
 
@@ -228,7 +229,10 @@ def _assert_same_document_rows(features, texts):
     fast = FastTfidf.from_pipeline(features)
     found, segs, items = _documents_and_segments(texts)
     namespaces, qn = fast._lookup.namespaces, fast.quote_namespace
-    assert document_codes(namespaces, qn, texts, found, segs) == item_codes(namespaces, qn, items)
+    want = item_codes(namespaces, qn, items)
+    for path in (document_codes, codes_one_by_one, codes_by_batch_scan):  # whichever the batch's size picks, and both
+        codes, lengths = path(namespaces, qn, texts, found, segs)
+        assert (list(codes), list(lengths)) == want, path.__name__
     blocks = fast.document_blocks(texts, found, segs)
     expected = features.transform(items)
     for rows, first, scale in blocks:
@@ -244,6 +248,8 @@ def _assert_same_document_rows(features, texts):
 def test_documents_tokenised_once_give_the_pipelines_rows(tiny_model, rich_features):
     texts = [t for t in SAMPLES if isinstance(t, str)]
     texts.append('He said "' + "word " * 20 + '" and then the longword' + "x" * 70 + ' read: "rise up now"')
+    # The attribution's 60 characters cut "0http" to "http", and "http://" makes a URL.
+    texts.append("0http://x.org/a00 they don't  00 000 0000000http://x.org/a \u00ab they they")
     _assert_same_document_rows(tiny_model.features, texts)
     _assert_same_document_rows(rich_features, texts)
 
@@ -257,10 +263,12 @@ def test_documents_tokenised_once_give_the_pipelines_rows_for_any_text(tiny_mode
 
 def test_scores_equal_those_of_items_tokenised_one_by_one(tiny_model):
     texts = [t for t in SAMPLES if isinstance(t, str)] + ['The leaflet read "rise, brothers" said @amaq"x" police.']
-    fast_path = tiny_model.score(texts)
+    fast_path = tiny_model.score(texts)  # the batch scan
+    singly = [tiny_model.score([t])[0] for t in texts]  # each text read on its own
     rows, tiny_model._document_rows = tiny_model._document_rows, None
     try:
         assert fast_path == tiny_model.score(texts)
+        assert singly == fast_path
     finally:
         tiny_model._document_rows = rows
 
@@ -277,3 +285,17 @@ def test_token_spans_are_the_raw_tokens_where_they_stand(text):
 def test_quotes_in_a_slice_are_those_of_the_slice(text, a, b):
     start, end = min(a, b), max(a, b)
     assert quotes.quotes_in(text, start, end) == quotes.find_quotes(text[start:end])
+
+
+_ONE_END_AT_A_TIME = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)|\n")  # every line break an end of its own
+
+
+@settings(max_examples=300)
+@given(st.one_of(texts, documents))
+def test_sentence_ends_taking_their_white_space_give_the_same_segments(text):
+    fast = segment(text)
+    saved, segments_module._SENTENCE_END = segments_module._SENTENCE_END, _ONE_END_AT_A_TIME
+    try:
+        assert fast == segment(text)
+    finally:
+        segments_module._SENTENCE_END = saved

@@ -13,7 +13,11 @@ from typing import Literal, NamedTuple
 from training.text.quotes import Quote, find_quotes
 
 # A sentence ends after terminal punctuation followed by space, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)|\n")
+# The white space after an end goes with it: a piece between two ends that is
+# only white space is trimmed to nothing, so matching it whole spares the
+# empty pieces (a blank line between paragraphs was two) without changing a
+# segment.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u061f\u06d4]+(?=\s)\s*|\n\s*")
 _EDGE = " \t\r\n,;:\u2013\u2014-()[]\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019"
 # Quotes longer than this are read sentence by sentence: a long quote is often
 # a speech whose parts differ.
@@ -34,21 +38,28 @@ _QUOTE_EDGE = " \t\r\n"
 _QUOTE_TAIL = " \t\r\n,;:"
 
 
-def _trimmed(text: str, start: int, end: int, kind: Kind) -> tuple[int, int]:
-    head, tail = (_EDGE, _EDGE) if kind == "text" else (_QUOTE_EDGE, _QUOTE_TAIL)
-    while start < end and (text[start] in head or text[start].isspace()):
-        start += 1
-    while end > start and (text[end - 1] in tail or text[end - 1].isspace()):
-        end -= 1
-    return start, end
-
-
 def _sentences(text: str, start: int, end: int, kind: Kind, out: list[Segment]) -> None:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    ends.append(end)
+    _pieces(text, start, ends, kind, out)
+
+
+def _pieces(text: str, start: int, ends: list[int], kind: Kind, out: list[Segment]) -> None:
+    """The segments of text[start:ends[0]], text[ends[0]:ends[1]], ...: trimmed, and only those of two words or more.
+
+    One loop over the pieces, trimming written out in it: a function call or
+    two a piece were a third of the time of segmenting.
+    """
+    head, tail = (_EDGE, _EDGE) if kind == "text" else (_QUOTE_EDGE, _QUOTE_TAIL)
     pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        _add(text, pos, m.end(), kind, out)
-        pos = m.end()
-    _add(text, pos, end, kind, out)
+    for stop in ends:
+        a, b, pos = pos, stop, stop
+        while a < b and (text[a] in head or text[a].isspace()):
+            a += 1
+        while b > a and (text[b - 1] in tail or text[b - 1].isspace()):
+            b -= 1
+        if b > a and _has_two_words(text, a, b):
+            out.append(Segment(a, b, kind))
 
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -68,12 +79,6 @@ def _has_two_words(text: str, start: int, end: int) -> bool:
     return gap is not None and _ALNUM.search(text, gap.end(), end) is not None
 
 
-def _add(text: str, start: int, end: int, kind: Kind, out: list[Segment]) -> None:
-    start, end = _trimmed(text, start, end, kind)
-    if end > start and _has_two_words(text, start, end):
-        out.append(Segment(start, end, kind))
-
-
 def segment(text: str, quotes: list[Quote] | None = None) -> list[Segment]:
     """Sentences and quoted passages of `text`, sorted and non-overlapping."""
     if quotes is None:
@@ -87,7 +92,7 @@ def segment(text: str, quotes: list[Quote] | None = None) -> list[Segment]:
         if q.end - q.start > MAX_QUOTE_CHARS:
             _sentences(text, q.start, q.end, "quote", out)
         else:
-            _add(text, q.start, q.end, "quote", out)
+            _pieces(text, q.start, [q.end], "quote", out)
         pos = q.end
     _sentences(text, pos, len(text), "text", out)
     return out

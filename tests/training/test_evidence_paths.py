@@ -1,0 +1,58 @@
+"""Evidence worked out batch-wide equals evidence worked out span by span (the plain reference)."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import training.evidence as ev
+from tests.training.test_fast_paths import SAMPLES, documents, texts
+from training.features import voice_pieces
+from training.text.segments import scoring_input, segment
+from training.text.tokens import tokens_with_offsets
+
+
+def _reference_voice_words(text, seg, quote_namespace):
+    out = []
+    pos = seg.start
+    for prefix, piece in voice_pieces(text[seg.start : seg.end], quote_namespace):
+        for tok, s, e in tokens_with_offsets(piece, base=pos):
+            if prefix or " " in tok or not tok.isalnum():
+                out += [(w, s, e) for w in (prefix + tok).split()]
+            else:
+                out.append((tok, s, e))
+        pos += len(piece)
+    return out
+
+
+def _assert_same_evidence(model, batch, monkeypatch, require=False):
+    where = [(t, s) for t in batch for s in segment(t)]
+    if not where:
+        return
+    blocks = model._rows([scoring_input(t, s) for t, s in where])
+    args = (blocks, list(range(len(where))), where, model._vocab, model._prop_coef, model._qn)
+    for t, s in where:
+        assert ev.voice_words(t, s, model._qn) == _reference_voice_words(t, s, model._qn)
+    fast = ev.evidence(*args)
+    assert not require or any(fast)
+    # The reference: words found token by token, grouped span by span, word by
+    # word (`_groups_by_span`, main's way), bit for bit the evidence of either
+    # path, whatever the call's size picks.
+    with monkeypatch.context() as m:
+        m.setattr(ev, "voice_words", _reference_voice_words)
+        m.setattr(ev, "_FEW_WORDS", 10**9)
+        reference = ev.evidence(*args)
+    assert fast == reference
+    with monkeypatch.context() as m:
+        m.setattr(ev, "_FEW_WORDS", 0)  # every call grouped in numpy
+        assert ev.evidence(*args) == reference
+
+
+def test_evidence_on_samples(tiny_model, monkeypatch):
+    batch = [t for t in SAMPLES if isinstance(t, str)]
+    batch += ['He said "' + "word " * 20 + '" and the AmaqAgency read: "rise up, kill them all" now']
+    _assert_same_evidence(tiny_model, batch, monkeypatch, require=True)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.lists(st.one_of(documents, texts), min_size=1, max_size=4))
+def test_evidence_for_any_text(tiny_model, monkeypatch, batch):
+    _assert_same_evidence(tiny_model, batch, monkeypatch)
