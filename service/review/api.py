@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from service.review import queue
 from service.schemas import ErrorResponse
 from service.review.db import User
-from service.review.deps import Db, ItemId, api_user
+from service.review.deps import Db, ItemId, WholeNumber, api_user
 from service.review.web import filters
 
 # Documented so that clients (and schemathesis) know every refusal's shape.
@@ -50,8 +50,8 @@ def list_items(
     source: str | None = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500), WholeNumber] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1), WholeNumber] = 0,
 ) -> dict:
     """Queue items, highest propaganda score first."""
     items, total = queue.list_items(db, filters(status, label, source, since, until), limit=limit, offset=offset)

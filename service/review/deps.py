@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from service.errors import ServiceError
@@ -35,8 +37,20 @@ def get_db(review: Annotated[ReviewStore, Depends(get_review)]) -> Iterator[Sess
 
 
 Db = Annotated[Session, Depends(get_db)]
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+def _whole_number(value: object) -> object:
+    # Lax int parsing takes "2.0" for 2; in a URL, a number that is not written
+    # as a whole number is a client's mistake, and the schema says integer.
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number")
+    return value
+
+
+WholeNumber = BeforeValidator(_whole_number)
 # SQLite integers are 64-bit: a larger id must be a 422, not an overflow deep in the driver.
-ItemId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A queue item's id.")]
+ItemId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A queue item's id."), WholeNumber]
 
 
 def page_session(request: Request, db: Db) -> LoginSession:

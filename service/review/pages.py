@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from service.deps import get_settings
 from service.review import auth, csrf, queue
 from service.review.db import ACTIONS, LoginSession
-from service.review.deps import SESSION_COOKIE, Db, ItemId, page_session
+from service.review.deps import SESSION_COOKIE, Db, ItemId, WholeNumber, page_session
 from service.review.render import evidence_words, runs
 from service.review.web import filters, render, safe_next
 from service.settings import Settings
@@ -94,8 +94,8 @@ def queue_page(
     source: Opt = None,
     since: Opt = None,
     until: Opt = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    done: Annotated[int | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=100_000), WholeNumber] = 1,
+    done: Annotated[int | None, Query(), WholeNumber] = None,
     action: Opt = None,
 ):
     f = filters(status, label, source, since, until)
@@ -124,7 +124,7 @@ def item_page(
     source: Opt = None,
     since: Opt = None,
     until: Opt = None,
-    done: Annotated[int | None, Query()] = None,
+    done: Annotated[int | None, Query(), WholeNumber] = None,
     action: Opt = None,
 ):
     f = filters(status, label, source, since, until)
