@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from training.text.tokens import _LETTER, _MARK, raw_token_spans
+from training.text.tokens import _LETTER, _MARK, may_hold_links, raw_token_spans
 
 _SEP = "\x00"  # between documents: not alphanumeric, so no run crosses it
 # Classes of the code points below 0x10000 (every mark and quote mark is one), built on first use.
@@ -40,11 +40,6 @@ def _classes() -> np.ndarray:
         table[[ord("'"), 0x2018]] |= _APOSTROPHE
         _CLASSES = table
     return _CLASSES
-
-
-def _special(text: str) -> bool:
-    """Might TOKEN_RE find a URL, mention or entity in `text` (`_pattern`'s test)?"""
-    return "@" in text or "&" in text or "://" in text or "www." in text
 
 
 def _classify(cps: np.ndarray) -> np.ndarray:
@@ -82,7 +77,7 @@ class BatchTokens:
         self.opening_marks = np.flatnonzero(mark)
         # Without URLs, mentions or entities, a token is a maximal run of letters,
         # digits and marks (what TOKEN_RE's word alternatives match; without marks, _LETTERS_RE's runs).
-        slow = [i for i, t in enumerate(texts) if _special(t)]
+        slow = [i for i, t in enumerate(texts) if may_hold_links(t)]
         word = (cls & _INWORD).astype(bool)
         for i in slow:
             word[self.base[i] : self.base[i] + sizes[i] - 1] = False

@@ -101,15 +101,14 @@ def _split_camel(raws: list[str]) -> list[str]:
     return out
 
 
+def may_hold_links(text: str) -> bool:
+    """Might TOKEN_RE find a URL, @mention or HTML entity in `text`? (Cheap substring tests.)"""
+    return "@" in text or "&" in text or "://" in text or "www." in text
+
+
 def _pattern(text: str) -> re.Pattern:
     """TOKEN_RE, or the letter-run regex where it finds the same tokens."""
-    if (
-        "@" in text
-        or "&" in text
-        or "://" in text
-        or "www." in text
-        or (not text.isascii() and _has_mark(text))
-    ):
+    if may_hold_links(text) or (not text.isascii() and _has_mark(text)):
         return TOKEN_RE
     return _LETTERS_RE
 
@@ -160,15 +159,5 @@ def tokens(text: str) -> list[str]:
 
 def tokens_with_offsets(text: str, base: int = 0) -> list[tuple[str, int, int]]:
     """Normalised tokens with (start, end) offsets into `text`, shifted by `base`."""
-    # Raw tokens are found in order with str.find: between two matches lies no
-    # character a match can start at, so the next occurrence of a raw token is
-    # the match itself (and find is far cheaper than match objects).
-    out = []
-    pos = 0
-    find = text.find
-    for raw, tok in zip(raws := raw_tokens(text), map(normalize_token, raws)):
-        start = find(raw, pos)
-        pos = start + len(raw)
-        if tok:
-            out.append((tok, base + start, base + pos))
-    return out
+    raws, starts, ends, _, _ = raw_token_spans(text)
+    return [(tok, base + s, base + e) for tok, s, e in zip(map(normalize_token, raws), starts, ends) if tok]
