@@ -41,3 +41,25 @@ def test_skipping_is_a_no_op_once_a_package_is_imported():
         "print(any(type(f).__name__ == '_Unused' for f in sys.meta_path))\n"
     )
     assert out == "False"
+
+
+def test_a_server_process_hands_freed_working_arrays_back_to_the_system():
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc allocator")
+    # One freed 5 MB block would raise glibc's mmap threshold, so the next 40
+    # blocks come from the heap and the last one pins the other 39 there.
+    code = (
+        "import sys, numpy as np\n"
+        "from service import serving\n"
+        "tuned = {tune} and serving.return_freed_memory()\n"
+        "rss = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) // 1024\n"
+        "a = np.ones(5 << 17); del a\n"
+        "base = rss()\n"
+        "blocks = [np.ones(5 << 17) for _ in range(40)]\n"
+        "del blocks[:-1]\n"
+        "print(tuned, rss() - base)\n"
+    )
+    tuned, kept = _run(code.format(tune=True)).split()
+    _, kept_untuned = _run(code.format(tune=False)).split()
+    assert tuned == "True"
+    assert int(kept) <= 5 < int(kept_untuned)
