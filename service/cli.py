@@ -72,7 +72,7 @@ def serve(
         )
     settings = settings.model_copy(update={"open": is_open})
     serving.skip_unused_imports()  # before scikit-learn is first imported
-    serving.return_freed_memory()
+    serving.share_allocator_arenas()
     from training import artifacts
 
     with user_errors():
