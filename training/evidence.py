@@ -17,9 +17,9 @@ from collections import Counter
 
 import numpy as np
 
-from training.features import CONTEXT_PREFIX, voice_pieces, word_char_grams
+from training.features import CONTEXT_PREFIX, word_char_grams
+from training.span_words import SpanWords, span_words
 from training.text.segments import Segment
-from training.text.tokens import normalize_token, raw_token_spans
 
 EVIDENCE_WORDS = 5
 _CACHE = 1 << 16
@@ -60,32 +60,6 @@ class Vocabulary:
                     self._cache.clear()  # bounded memory
                 self._cache[word] = got
         return got
-
-
-def voice_words(text: str, seg: Segment, quote_namespace: bool) -> list[tuple[str, int, int]]:
-    """The span's words as the features see them (``q_`` inside its own quotes), with offsets.
-
-    A token that normalises to several words gives each of them the token's offsets.
-    """
-    out = []
-    pos = seg.start
-    for prefix, piece in voice_pieces(text[seg.start : seg.end], quote_namespace):
-        raws, starts, ends, _, _ = raw_token_spans(piece)
-        words = list(map(normalize_token, raws))
-        if not prefix and all(map(str.isalnum, words)):
-            # Plain words (no prefix, none empty, none holding a space or a
-            # symbol): the whole piece at once, in C.
-            out += zip(words, map(pos.__add__, starts), map(pos.__add__, ends))
-        else:
-            for tok, s, e in zip(words, starts, ends):
-                if not tok:
-                    continue
-                if prefix or " " in tok or not tok.isalnum():
-                    out += [(w, pos + s, pos + e) for w in (prefix + tok).split()]
-                else:
-                    out.append((tok, pos + s, pos + e))
-        pos += len(piece)
-    return out
 
 
 def _entries(blocks, rows: np.ndarray, coef: np.ndarray):
@@ -132,7 +106,7 @@ def evidence(
         np.minimum(at, len(row_key) - 1, out=at)
         return at, row_key[at] == keys
 
-    words = [voice_words(text, seg, quote_namespace) for text, seg in spans]
+    words = span_words(spans, quote_namespace)
     first, group_span, weight = _word_weights(words, vocab, find, row_val, V)
     # Word pairs are candidates of their own.
     pair = (fid < vocab.n_words) & (contrib > 0)
@@ -148,20 +122,19 @@ def evidence(
     keep = cand_weight > 0
     cand_span, cand_weight, cand_ref = cand_span[keep], cand_weight[keep], cand_ref[keep]
     ranked = np.lexsort((tie[keep], is_pair[keep], -cand_weight, cand_span))
-    bounds = np.searchsorted(cand_span[ranked], np.arange(len(words) + 1)).tolist()
+    bounds = np.searchsorted(cand_span[ranked], np.arange(len(spans) + 1)).tolist()
     ranked_l, ref_l, weight_l = ranked.tolist(), cand_ref.tolist(), cand_weight.tolist()
 
-    flat = [o for occ in words for o in occ]
     out = []
     for k, (text, _) in enumerate(spans):
         found = []
         for j in ranked_l[bounds[k] : bounds[k + 1]]:
             ref = ref_l[j]
             if ref >= 0:
-                name, s, e = flat[ref]
+                name, s, e = words.names[ref], words.starts[ref], words.ends[ref]
             else:
                 name = str(vocab.names[-1 - ref])
-                loc = _locate(name.split(" "), words[k])
+                loc = _locate(name.split(" "), words, k)
                 if loc is None:
                     continue
                 s, e = loc
@@ -172,14 +145,14 @@ def evidence(
     return out
 
 
-def _word_weights(words, vocab: Vocabulary, find, row_val: np.ndarray, V: int):
+def _word_weights(words: SpanWords, vocab: Vocabulary, find, row_val: np.ndarray, V: int):
     """(first occurrence, span, weight) of each word of each span, the span's occurrences of it together.
 
     A word's weight is its own feature's contribution plus its share of the
     contributions of the grams it holds, once per occurrence. Groups come in
     span order, then first-occurrence order (the order of the sums below).
     """
-    few = sum(map(len, words)) <= _FEW_WORDS
+    few = len(words.names) <= _FEW_WORDS
     first, times, group_span, uni, lengths, gram_cols = (_groups_by_span if few else _groups_by_batch)(words, vocab)
     n_groups = len(first)
     has_uni = np.flatnonzero(uni >= 0)
@@ -198,18 +171,18 @@ def _word_weights(words, vocab: Vocabulary, find, row_val: np.ndarray, V: int):
     return first, group_span, weight
 
 
-def _groups_by_batch(words, vocab: Vocabulary):
+def _groups_by_batch(words: SpanWords, vocab: Vocabulary):
     """(first occurrence, times, span, word column, number of gram columns, gram columns) of each (span, word) group.
 
     In numpy for the whole call: the batch's distinct words numbered, their
     columns looked up once each.
     """
-    names = [w for occ in words for w, _, _ in occ]
+    names = words.names
     distinct = list(dict.fromkeys(names))
     number = dict(zip(distinct, range(len(distinct))))
     columns = list(map(vocab.columns, distinct))
     word_id = np.fromiter(map(number.__getitem__, names), dtype=np.int64, count=len(names))
-    span_of = np.repeat(np.arange(len(words), dtype=np.int64), [len(occ) for occ in words])
+    span_of = np.repeat(np.arange(len(words.bounds) - 1, dtype=np.int64), np.diff(words.bounds))
     # One group per (span, word): its first occurrence and how often it occurs.
     _, first, times = np.unique(span_of * max(len(distinct), 1) + word_id, return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
@@ -226,12 +199,11 @@ def _groups_by_batch(words, vocab: Vocabulary):
     return first, times, span_of[first], uni, lengths, gram_cols
 
 
-def _groups_by_span(words, vocab: Vocabulary):
+def _groups_by_span(words: SpanWords, vocab: Vocabulary):
     """`_groups_by_batch` span by span, word by word, in Python (main's way): for a few spans, without numpy's fixed costs."""
     first, times, group_span, group_uni, gram_cols = [], [], [], [], []
-    offset = 0
-    for k, occ in enumerate(words):
-        names = [w for w, _, _ in occ]
+    for k, (offset, end) in enumerate(zip(words.bounds, words.bounds[1:])):
+        names = words.names[offset:end]
         firsts = dict(zip(reversed(names), range(offset + len(names) - 1, offset - 1, -1)))
         first += sorted(firsts.values())
         counted = Counter(names)  # in first-occurrence order, as `first` is
@@ -241,7 +213,6 @@ def _groups_by_span(words, vocab: Vocabulary):
             uni, grams = vocab.columns(w)
             group_uni.append(uni)
             gram_cols.append(grams)
-        offset += len(names)
     lengths = np.fromiter(map(len, gram_cols), dtype=np.int64, count=len(first))
     return (
         np.array(first, dtype=np.int64),
@@ -253,15 +224,15 @@ def _groups_by_span(words, vocab: Vocabulary):
     )
 
 
-def _locate(parts: list[str], occ: list[tuple[str, int, int]]) -> tuple[int, int] | None:
-    """Offsets of the first run of words equal to `parts`."""
-    words = [w for w, _, _ in occ]
+def _locate(parts: list[str], words: SpanWords, k: int) -> tuple[int, int] | None:
+    """Offsets of the first run of span k's words equal to `parts`."""
+    names, lo, hi = words.names, words.bounds[k], words.bounds[k + 1]
     n, first = len(parts), parts[0]
-    i = -1
+    i = lo - 1
     while True:
         try:
-            i = words.index(first, i + 1)
+            i = names.index(first, i + 1, hi)
         except ValueError:
             return None
-        if words[i : i + n] == parts:
-            return occ[i][1], occ[i + n - 1][2]
+        if i + n <= hi and names[i : i + n] == parts:
+            return words.starts[i], words.ends[i + n - 1]

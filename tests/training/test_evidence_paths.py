@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import training.evidence as ev
+import training.span_words as sw
 from tests.training.test_fast_paths import SAMPLES, documents, texts
 from training.features import voice_pieces
 from training.text.segments import scoring_input, segment
@@ -23,21 +24,37 @@ def _reference_voice_words(text, seg, quote_namespace):
     return out
 
 
+def _reference_span_words(spans, quote_namespace):
+    occ = [_reference_voice_words(t, s, quote_namespace) for t, s in spans]
+    flat = [o for words in occ for o in words]
+    bounds = [0]
+    for words in occ:
+        bounds.append(bounds[-1] + len(words))
+    return sw.SpanWords([w for w, _, _ in flat], [s for _, s, _ in flat], [e for _, _, e in flat], bounds)
+
+
 def _assert_same_evidence(model, batch, monkeypatch, require=False):
     where = [(t, s) for t in batch for s in segment(t)]
     if not where:
         return
     blocks = model._rows([scoring_input(t, s) for t, s in where])
     args = (blocks, list(range(len(where))), where, model._vocab, model._prop_coef, model._qn)
-    for t, s in where:
-        assert ev.voice_words(t, s, model._qn) == _reference_voice_words(t, s, model._qn)
+    expected = [_reference_voice_words(t, s, model._qn) for t, s in where]
+    for (t, s), words in zip(where, expected):
+        assert sw.voice_words(t, s, model._qn) == words
+    # Spans tokenised one by one and in one batch scan, whatever the call's size picks.
+    for scan in (0, 10**9):
+        with monkeypatch.context() as m:
+            m.setattr(sw, "SCAN_SPANS", scan)
+            found = sw.span_words(where, model._qn)
+        assert [found.of(k) for k in range(len(where))] == expected
     fast = ev.evidence(*args)
     assert not require or any(fast)
     # The reference: words found token by token, grouped span by span, word by
     # word (`_groups_by_span`, main's way), bit for bit the evidence of either
     # path, whatever the call's size picks.
     with monkeypatch.context() as m:
-        m.setattr(ev, "voice_words", _reference_voice_words)
+        m.setattr(ev, "span_words", _reference_span_words)
         m.setattr(ev, "_FEW_WORDS", 10**9)
         reference = ev.evidence(*args)
     assert fast == reference
