@@ -73,3 +73,12 @@ def test_evidence_on_samples(tiny_model, monkeypatch):
 @given(st.lists(st.one_of(documents, texts), min_size=1, max_size=4))
 def test_evidence_for_any_text(tiny_model, monkeypatch, batch):
     _assert_same_evidence(tiny_model, batch, monkeypatch)
+
+
+def test_a_word_pair_is_located_within_its_own_span():
+    # Span 0 ends with "will" and span 1 starts with "kill": "will kill" is found
+    # only where span 0 holds it whole, never across the boundary.
+    words = sw.SpanWords(["they", "will", "will", "kill", "will", "kill", "now"], [0, 5, 10, 0, 5, 10, 15], [4, 9, 14, 4, 9, 14, 18], [0, 3, 7])
+    assert ev._locate(["will", "kill"], words, 0) is None
+    assert ev._locate(["will", "kill"], words, 1) == (5, 14)
+    assert ev._locate(["kill", "now"], words, 1) == (10, 18)
