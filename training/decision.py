@@ -35,7 +35,7 @@ def threshold_for_fpr(is_prop: np.ndarray, score: np.ndarray, target: float, flo
     if allowed >= len(neg):
         return floor, True
     last = float(neg[allowed])  # the highest negative that must stay below the cut
-    cut = math.floor(last * 1e4) / 1e4 + 1e-4
+    cut = (math.floor(last * 1e4) + 1) / 1e4  # one division: 0.8997, not 0.8996 + 0.0001 = 0.89969999...
     if cut <= last:
         cut = float(np.nextafter(last, np.inf))
     return max(min(cut, 1.0), floor), True

@@ -21,6 +21,10 @@ def test_threshold_for_fpr_cut_is_readable_and_above_the_excluded_negative():
     s = np.array([0.99, 0.95, 0.9123456, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3])
     t, ok = threshold_for_fpr(y, s, 0.1, floor=0.0)  # none of 8 negatives may be flagged
     assert ok and t == pytest.approx(0.9124) and t > 0.9123456
+    # Readable as written: the stored float is 0.9124 itself, not 0.91239999...
+    for last in (0.8996123, 0.9123456, 0.2500001, 0.70004):
+        cut, _ = threshold_for_fpr(np.array([1, 0]), np.array([1.0, last]), 0.0, floor=0.0)
+        assert repr(cut) == repr(round(cut, 4)) and len(repr(cut)) <= 6 and cut > last
     assert operating_point(y, s, t) == {"threshold": t, "recall": 2 / 3, "fpr": 0.0, "precision": 1.0}
 
 
