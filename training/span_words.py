@@ -81,21 +81,12 @@ def span_words(spans: list[tuple[str, Segment]], quote_namespace: bool) -> SpanW
     starts: list[int] = []
     ends: list[int] = []
     bounds = [0]
-    if len(spans) < SCAN_SPANS:
-        scanned = {}
-    else:
-        scanned = _scanned(spans, quote_namespace)
+    scanned = _scanned(spans, quote_namespace) if len(spans) >= SCAN_SPANS else {}
     for k, (text, seg) in enumerate(spans):
-        got = scanned.get(k)
-        if got is None:
-            occ = voice_words(text, seg, quote_namespace)
-            names += [w for w, _, _ in occ]
-            starts += [s for _, s, _ in occ]
-            ends += [e for _, _, e in occ]
-        else:
-            names += got[0]
-            starts += got[1]
-            ends += got[2]
+        got = scanned.get(k) or _columns(voice_words(text, seg, quote_namespace))
+        names += got[0]
+        starts += got[1]
+        ends += got[2]
         bounds.append(len(names))
     return SpanWords(names, starts, ends, bounds)
 
@@ -119,6 +110,10 @@ def _scanned(spans: list[tuple[str, Segment]], quote_namespace: bool) -> dict[in
         if all(map(str.isalnum, ws)):
             out[k] = (ws, starts[lo:hi], ends[lo:hi])
         else:
-            occ = _unfolded(ws, starts[lo:hi], ends[lo:hi])
-            out[k] = ([w for w, _, _ in occ], [s for _, s, _ in occ], [e for _, _, e in occ])
+            out[k] = _columns(_unfolded(ws, starts[lo:hi], ends[lo:hi]))
     return out
+
+
+def _columns(occ: list[tuple[str, int, int]]) -> tuple[list, list, list]:
+    """(words, starts, ends) of a list of (word, start, end)."""
+    return [w for w, _, _ in occ], [s for _, s, _ in occ], [e for _, _, e in occ]
