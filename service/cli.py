@@ -71,8 +71,7 @@ def serve(
             "without a key. Configure MODLENS_API_KEYS (`modlens keys new`) before exposing it.", highlight=False,
         )
     settings = settings.model_copy(update={"open": is_open})
-    serving.skip_unused_imports()  # before scikit-learn is first imported
-    serving.share_allocator_arenas()
+    serving.prepare_server_process()  # before scikit-learn is first imported
     from training import artifacts
 
     with user_errors():

@@ -68,10 +68,15 @@ def share_allocator_arenas() -> bool:
     return bool(mallopt(M_ARENA_MAX, ARENAS))
 
 
-def worker_app():
-    """The app factory of each worker process (several workers), with the unused imports skipped."""
+def prepare_server_process() -> None:
+    """What every server process does first: skip unused imports (before scikit-learn loads), share arenas."""
     skip_unused_imports()
     share_allocator_arenas()
+
+
+def worker_app():
+    """The app factory of each worker process (several workers), prepared as `modlens serve` is."""
+    prepare_server_process()
     from service.app import create_app
 
     return create_app()

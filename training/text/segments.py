@@ -73,7 +73,7 @@ def _has_two_words(text: str, start: int, end: int) -> bool:
     copies, and no regex that could backtrack over a megabyte.
     """
     # Most pieces are sentences: a word, a space, a word. str methods answer
-    # those without a regex call (isalnum and isspace are what [^\W_] and \s test).
+    # those without a regex call (str.isalnum is what [^\W_] tests).
     if start < end and text[start].isalnum():
         gap = text.find(" ", start, end)
         if 0 < gap < end - 1 and text[gap + 1].isalnum():
