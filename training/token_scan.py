@@ -8,9 +8,10 @@ runs of letters, digits (`[^\W_]`, which is `str.isalnum`) and marks
 upper-case one. Those runs are found for every such document together: the
 texts laid end to end, one separator apart, as code points in numpy, classed
 by one table lookup. The tokens' strings come from one `str.split` of the
-batch with every other character turned into a space. The other documents
-keep `raw_token_spans`. Tests hold the result to `raw_token_spans` of each
-document, for any text.
+batch with every other character turned into a space. URLs, mentions and
+entities are found by `_links` in the documents that may hold them, kept out
+of the runs and put in as tokens of their own. Tests hold the result to
+`raw_token_spans` of each document, for any text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 
 import numpy as np
 
-from training.text.tokens import _LETTER, _MARK, may_hold_links, raw_token_spans
+from training.text.tokens import _LETTER, _MARK, may_hold_links
 
 _SEP = "\x00"  # between documents: not alphanumeric, so no run crosses it
 # Classes of the code points below 0x10000 (every mark and quote mark is one), built on first use.
@@ -77,10 +78,10 @@ class BatchTokens:
         self.opening_marks = np.flatnonzero(mark)
         # Without URLs, mentions or entities, a token is a maximal run of letters,
         # digits and marks (what TOKEN_RE's word alternatives match; without marks, _LETTERS_RE's runs).
-        slow = [i for i, t in enumerate(texts) if may_hold_links(t)]
+        link_starts, link_ends, link_raws = _links(texts, self.base.tolist())
         word = (cls & _INWORD).astype(bool)
-        for i in slow:
-            word[self.base[i] : self.base[i] + sizes[i] - 1] = False
+        for s, e in zip(link_starts, link_ends):
+            word[s:e] = False
         change = np.flatnonzero(np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0)))
         ms, me = change[0::2], change[1::2]
         lower = (cps >= 97) & (cps <= 122)
@@ -93,8 +94,13 @@ class BatchTokens:
         raws = chars.tobytes().decode("utf-32-le", "surrogatepass").split()
         if len(raws) != len(starts):  # pragma: no cover - every run is one token by construction
             raise AssertionError("token scan out of step")
-        if slow:
-            raws, starts, ms, me = self._merge(texts, slow, raws, starts, ms, me)
+        if link_raws:  # a link is one match and one token
+            ls, le = np.array(link_starts, dtype=np.int64), np.array(link_ends, dtype=np.int64)
+            at = np.searchsorted(starts, ls)
+            raws = _interleave(raws, at.tolist(), link_raws)
+            starts = np.insert(starts, at, ls)
+            at_m = np.searchsorted(ms, ls)
+            ms, me = np.insert(ms, at_m, ls), np.insert(me, at_m, le)
         self.raws = raws
         self.starts, self.match_starts, self.match_ends = starts, ms, me
         ends = self.base + sizes - 1
@@ -104,22 +110,44 @@ class BatchTokens:
         self.ms_list = ms.tolist() if ms is not starts else self.starts_list
         self.me_list = me.tolist()
 
-    def _merge(self, texts, slow, raws, starts, ms, me):
-        """Put the tokens of the documents read by the regex in their places."""
-        extra = [raw_token_spans(texts[i]) for i in slow]
-        shift = [int(self.base[i]) for i in slow]
-        put_t = np.searchsorted(starts, shift).tolist()
-        for at, (r, *_) in reversed(list(zip(put_t, extra))):  # the last first: earlier places hold
-            raws[at:at] = r
 
-        def merged(arr, pieces):
-            add = [np.asarray(p, dtype=np.int64) + s for p, s in zip(pieces, shift)]
-            where = np.repeat(np.searchsorted(arr, shift), [len(a) for a in add])
-            return np.insert(arr, where, np.concatenate(add)) if add else arr
+# What TOKEN_RE matches before its word alternatives. A URL cannot start inside
+# a word: there the word alternative has taken its first letters already.
+_LINK_RE = re.compile(r"(?:https?://|www\.)\S+|@\w+|&#?\w+;")
 
-        return (
-            raws,
-            merged(starts, [e[1] for e in extra]),
-            merged(ms, [e[3] for e in extra]),
-            merged(me, [e[4] for e in extra]),
-        )
+
+def _links(texts: list[str], base: list[int]) -> tuple[list[int], list[int], list[str]]:
+    """(starts, ends, strings) of TOKEN_RE's URL, mention and entity matches, in the batch's offsets."""
+    starts: list[int] = []
+    ends: list[int] = []
+    raws: list[str] = []
+    for i, text in enumerate(texts):
+        if not may_hold_links(text):
+            continue
+        m = _LINK_RE.search(text)
+        while m is not None:
+            s = m.start()
+            if text[s] in "hw" and s and _in_word(text[s - 1]):
+                m = _LINK_RE.search(text, s + 1)  # inside a word: not a match of TOKEN_RE
+                continue
+            starts.append(base[i] + s)
+            ends.append(base[i] + m.end())
+            raws.append(m.group())
+            m = _LINK_RE.search(text, m.end())
+    return starts, ends, raws
+
+
+def _in_word(c: str) -> bool:
+    cp = ord(c)
+    return bool(_classes()[cp] & _INWORD) if cp < 0x10000 else c.isalnum()
+
+
+def _interleave(items: list, at: list[int], new: list) -> list:
+    """`items` with new[k] put before items[at[k]] (`at` ascending), in one pass."""
+    out, done = [], 0
+    for a, x in zip(at, new):
+        out += items[done:a]
+        out.append(x)
+        done = a
+    out += items[done:]
+    return out

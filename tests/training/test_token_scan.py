@@ -14,7 +14,10 @@ _MORE = [
     "\U0001d400\U0001d401 bold \U0001f600 emoji",  # code points above the BMP
     "lone \ud800 surrogate",
     "",
-    "@amaq said &amp; https://x.org/a wrote",  # the regex's documents
+    "@amaq said &amp; https://x.org/a wrote",  # links, kept out of the runs
+    "xhttps://a.org awww.x@y \u0301https://x.org @ab\u0301www.z",  # no URL inside a word
+    "a@b.com &amp;x &#39; &nope; @@user_1 RT @user: https://t.co/x\"q\" www.a.b",
+    "https://x.org",  # a URL that ends its document
 ]
 
 
