@@ -74,44 +74,65 @@ def span_words(spans: list[tuple[str, Segment]], quote_namespace: bool) -> SpanW
     """`voice_words` of each (text, segment) of a call, flat.
 
     A span without quotes of its own is one unprefixed piece, so its words are
-    its raw tokens normalised: those spans are tokenised in one batch scan, its
-    offsets shifted into their texts. Spans that hold quotes take `voice_words`.
+    its raw tokens normalised: from `SCAN_SPANS` spans, those are tokenised in
+    one batch scan and stay flat. Spans that hold quotes take `voice_words`
+    and are put in their places.
     """
-    names: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    bounds = [0]
-    scanned = _scanned(spans, quote_namespace) if len(spans) >= SCAN_SPANS else {}
-    for k, (text, seg) in enumerate(spans):
-        got = scanned.get(k) or _columns(voice_words(text, seg, quote_namespace))
-        names += got[0]
-        starts += got[1]
-        ends += got[2]
-        bounds.append(len(names))
-    return SpanWords(names, starts, ends, bounds)
-
-
-def _scanned(spans: list[tuple[str, Segment]], quote_namespace: bool) -> dict[int, tuple[list, list, list]]:
-    """Words of the spans without quotes of their own, by span number, from one batch scan."""
     plain = [k for k, (text, seg) in enumerate(spans) if not (quote_namespace and quotes_in(text, seg.start, seg.end))]
-    if not plain:
-        return {}
-    batch = BatchTokens([spans[k][0][spans[k][1].start : spans[k][1].end] for k in plain])
+    if len(spans) < SCAN_SPANS or not plain:
+        plain = []
+    names, starts, ends, counts = _scanned([spans[k] for k in plain])
+    if len(plain) == len(spans):
+        return SpanWords(names, starts, ends, np.append(0, np.cumsum(counts)).tolist())
+    # Some spans are read one by one: the flat runs of the others are cut around them.
+    out = SpanWords([], [], [], [0])
+    at = np.append(0, np.cumsum(counts)).tolist()
+    scanned = dict(zip(plain, range(len(plain))))
+    for k, (text, seg) in enumerate(spans):
+        j = scanned.get(k)
+        if j is None:
+            got = _columns(voice_words(text, seg, quote_namespace))
+        else:
+            lo, hi = at[j], at[j + 1]
+            got = (names[lo:hi], starts[lo:hi], ends[lo:hi])
+        out.names.extend(got[0])
+        out.starts.extend(got[1])
+        out.ends.extend(got[2])
+        out.bounds.append(len(out.names))
+    return out
+
+
+def _scanned(spans: list[tuple[str, Segment]]) -> tuple[list[str], list[int], list[int], np.ndarray]:
+    """(words, starts, ends, words per span) of spans without quotes of their own, from one batch scan."""
+    if not spans:
+        return [], [], [], np.zeros(0, dtype=np.int64)
+    batch = BatchTokens([text[seg.start : seg.end] for text, seg in spans])
     raws, first = batch.raws, batch.first
-    shift = np.fromiter((spans[k][1].start for k in plain), dtype=np.int64, count=len(plain)) - batch.base
-    start_arr = batch.starts + np.repeat(shift, np.diff(first))
+    counts = np.diff(first)
+    shift = np.fromiter((seg.start for _, seg in spans), dtype=np.int64, count=len(spans)) - batch.base
+    start_arr = batch.starts + np.repeat(shift, counts)
     ends = (start_arr + np.fromiter(map(len, raws), dtype=np.int64, count=len(raws))).tolist()
     starts = start_arr.tolist()
     words = list(map(normalize_token, raws))
-    out = {}
-    for j, k in enumerate(plain):
-        lo, hi = first[j], first[j + 1]
-        ws = words[lo:hi]
-        if all(map(str.isalnum, ws)):
-            out[k] = (ws, starts[lo:hi], ends[lo:hi])
-        else:
-            out[k] = _columns(_unfolded(ws, starts[lo:hi], ends[lo:hi]))
-    return out
+    odd = np.flatnonzero(~np.fromiter(map(str.isalnum, words), dtype=bool, count=len(words)))
+    if not len(odd):
+        return words, starts, ends, counts
+    # Empty words dropped, several-word ones split (`_unfolded`): both are `str.split`.
+    cols: tuple[list, list, list] = ([], [], [])
+    done = 0
+    parts = [words[i].split() for i in odd.tolist()]
+    for i, got in zip(odd.tolist(), parts):
+        for col, src in zip(cols, (words, starts, ends)):
+            col += src[done:i]
+        cols[0].extend(got)
+        cols[1].extend([starts[i]] * len(got))
+        cols[2].extend([ends[i]] * len(got))
+        done = i + 1
+    for col, src in zip(cols, (words, starts, ends)):
+        col += src[done:]
+    counts = counts.copy()
+    np.add.at(counts, np.searchsorted(first, odd, side="right") - 1, np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) - 1)
+    return *cols, counts
 
 
 def _columns(occ: list[tuple[str, int, int]]) -> tuple[list, list, list]:
