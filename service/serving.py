@@ -10,6 +10,7 @@ would leave a worker without a model if the new artifact is refused).
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib.abc
 import ipaddress
 import logging
@@ -68,10 +69,19 @@ def share_allocator_arenas() -> bool:
     return bool(mallopt(M_ARENA_MAX, ARENAS))
 
 
+# Scoring a batch allocates hundreds of thousands of short-lived objects (lists,
+# tuples, the evidence dicts), nearly all freed by reference counting; at
+# Python's default of 700 allocations a young-generation collection ran ~140
+# times per 1,000 documents for nothing. Measured in process, batches of 100
+# with spans: 1,636 -> 1,680 documents per CPU-second (best of four).
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def prepare_server_process() -> None:
-    """What every server process does first: skip unused imports (before scikit-learn loads), share arenas."""
+    """What every server process does first: skip unused imports (before scikit-learn loads), share arenas, collect less often."""
     skip_unused_imports()
     share_allocator_arenas()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def worker_app():

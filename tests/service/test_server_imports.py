@@ -72,3 +72,16 @@ def test_a_server_process_shares_allocator_arenas_between_its_threads():
     _, kept_untuned = _run(code.format(tune=False)).split()
     assert tuned == "True"
     assert int(kept) * 2 < int(kept_untuned)
+
+
+def test_a_server_process_collects_young_objects_less_often():
+    from service.serving import GC_YOUNG_THRESHOLD
+
+    out = _run(
+        "import gc\n"
+        "from service import serving\n"
+        "before = gc.get_threshold()\n"
+        "serving.prepare_server_process()\n"
+        "print(before[0], gc.get_threshold()[0], gc.get_threshold()[1:] == before[1:])\n"
+    )
+    assert out == f"700 {GC_YOUNG_THRESHOLD} True"
