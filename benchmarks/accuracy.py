@@ -1,6 +1,6 @@
 """Accuracy on real public data: seeds-only vs seeds + real data, per source.
 
-    .venv/bin/python benchmarks/accuracy.py [--shared ../shared] [--seeds seeds] [--skip-loso]
+    .venv/bin/python benchmarks/accuracy.py [--shared ../shared] [--seeds seeds] [--skip-loso] [--splits 3]
 
 Every real source in ../shared/data is split in halves by author (group), so no
 author is on both sides. Models are trained through the CLI, exactly as a user
@@ -10,7 +10,9 @@ would (`modlens train --data ...`), into a temporary folder:
   (b) seeds + real: seeds/ plus the training halves of every real source;
   (c) leave-one-source-out: seeds/ plus the training halves of every source
       but the one being measured, so the figure says how the model does on a
-      source it has never seen.
+      source it has never seen;
+  and with --splits k, (a) again on k other held-out splits of the seeds, to
+  show how much its figures depend on which fifth of the seeds it holds out.
 
 Each model is measured on the held-out halves: the false-positive rate on
 reporting and unrelated sources, recall on propaganda sources, the seed
@@ -60,8 +62,9 @@ TARGETS = {
 }
 
 
-def train_cli(data: list[Path], out: Path) -> Path:
+def train_cli(data: list[Path], out: Path, seed: int | None = None) -> Path:
     cmd = [str(MODLENS), "train", "--out", str(out), *[a for d in data for a in ("--data", str(d))]]
+    cmd += ["--seed", str(seed)] if seed is not None else []
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return artifacts.current(out)
 
@@ -113,6 +116,33 @@ def print_equal_fpr(points: dict[str, dict]) -> None:
     print(f"{'threshold':52s} " + " ".join(f"{_cell(p['threshold']):>14s}" for p in points.values()))
     for name in names:
         print(f"{name:52s} " + " ".join(f"{_cell(p.get(name, '')):>14s}" for p in points.values()))
+
+
+def split_spread(seeds: Path, test: dict, work: Path, splits: int) -> dict[str, list]:
+    """(a) trained again on other held-out splits of the seeds (`modlens train --seed k`):
+    each set's figure at the model's own threshold and at equal false-positive rates, one per split."""
+    out: dict[str, list] = {}
+    for seed in range(1, splits + 1):
+        print(f"training (a) seeds-only on held-out split {seed} ...", file=sys.stderr)
+        model = artifacts.load(train_cli([seeds], work / f"a-split-{seed}", seed=seed))
+        equal = equal_fpr(model, test)
+        out.setdefault("threshold", []).append((model.threshold, equal["threshold"]))
+        for name, (_, recs) in test.items():
+            out.setdefault(name, []).append((rate(model, recs), equal.get(name)))
+    return out
+
+
+def print_spread(default: dict, default_equal: dict, spread: dict[str, list]) -> None:
+    print(f"\n(a) seeds-only on {len(spread['threshold']) + 1} held-out splits of the seeds (the default's and "
+          f"--splits others): lowest and highest figure")
+    print(f"{'held-out set':52s} {'own threshold':>16s} {'equal FPR':>16s}")
+    for name, runs in spread.items():
+        first = (default.get(name), default_equal.get(name))
+        cols = []
+        for k in (0, 1):
+            vals = [v for v in (first[k], *(r[k] for r in runs)) if v is not None]
+            cols.append(f"{min(vals):.3f}-{max(vals):.3f}" if vals else "-")
+        print(f"{name:52s} {cols[0]:>16s} {cols[1]:>16s}")
 
 
 def measure(model, test: dict, article: str | None) -> dict:
@@ -185,6 +215,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     ap.add_argument("--skip-loso", action="store_true", help="Skip the leave-one-source-out models.")
     ap.add_argument("--json", type=Path, help="Also write the figures here.")
+    ap.add_argument("--splits", type=int, default=0, help="Also train (a) on this many other held-out splits of the seeds.")
     args = ap.parse_args()
 
     srcs = sources(args.shared / "data")
@@ -211,6 +242,7 @@ def main() -> None:
         model_b = artifacts.load(train_cli([args.seeds, everything], work / "b"))
         results["(b) seeds + real"] = measure(model_b, test, article)
         equal = {"(a) seeds-only": equal_fpr(seeds_only, test), "(b) seeds + real": equal_fpr(model_b, test)}
+        spread = split_spread(args.seeds, test, work, args.splits) if args.splits else None
         if not args.skip_loso:
             loso = {}
             for held in sorted(set(FILE_OF.values())):
@@ -242,6 +274,9 @@ def main() -> None:
     results["at equal false-positive rates"] = equal
     print_audit(audit)
     results["(a) seeds-only function audit"] = audit
+    if spread is not None:
+        print_spread({"threshold": seeds_only.threshold, **results["(a) seeds-only"]}, equal["(a) seeds-only"], spread)
+        results["(a) seeds-only on other splits"] = spread
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
