@@ -78,9 +78,9 @@ def span_words(spans: list[tuple[str, Segment]], quote_namespace: bool) -> SpanW
     one batch scan and stay flat. Spans that hold quotes take `voice_words`
     and are put in their places.
     """
-    plain = [k for k, (text, seg) in enumerate(spans) if not (quote_namespace and quotes_in(text, seg.start, seg.end))]
-    if len(spans) < SCAN_SPANS or not plain:
-        plain = []
+    plain = []
+    if len(spans) >= SCAN_SPANS:
+        plain = [k for k, (text, seg) in enumerate(spans) if not (quote_namespace and quotes_in(text, seg.start, seg.end))]
     names, starts, ends, counts = _scanned([spans[k] for k in plain])
     if len(plain) == len(spans):
         return SpanWords(names, starts, ends, np.append(0, np.cumsum(counts)).tolist())

@@ -140,6 +140,7 @@ def _links(texts: list[str], base: list[int]) -> tuple[list[int], list[int], lis
 
 
 def _in_word(c: str) -> bool:
+    """Is `c` a letter, digit or mark (a character a word of TOKEN_RE runs through)?"""
     cp = ord(c)
     return bool(_classes()[cp] & _INWORD) if cp < 0x10000 else c.isalnum()
 
