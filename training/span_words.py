@@ -82,11 +82,11 @@ def span_words(spans: list[tuple[str, Segment]], quote_namespace: bool) -> SpanW
     if len(spans) >= SCAN_SPANS:
         plain = [k for k, (text, seg) in enumerate(spans) if not (quote_namespace and quotes_in(text, seg.start, seg.end))]
     names, starts, ends, counts = _scanned([spans[k] for k in plain])
+    at = np.append(0, np.cumsum(counts)).tolist()
     if len(plain) == len(spans):
-        return SpanWords(names, starts, ends, np.append(0, np.cumsum(counts)).tolist())
+        return SpanWords(names, starts, ends, at)
     # Some spans are read one by one: the flat runs of the others are cut around them.
     out = SpanWords([], [], [], [0])
-    at = np.append(0, np.cumsum(counts)).tolist()
     scanned = dict(zip(plain, range(len(plain))))
     for k, (text, seg) in enumerate(spans):
         j = scanned.get(k)
@@ -117,16 +117,14 @@ def _scanned(spans: list[tuple[str, Segment]]) -> tuple[list[str], list[int], li
     odd = np.flatnonzero(~np.fromiter(map(str.isalnum, words), dtype=bool, count=len(words)))
     if not len(odd):
         return words, starts, ends, counts
-    # Empty words dropped, several-word ones split (`_unfolded`): both are `str.split`.
+    # The odd words (empty, or several words in one) go through `_unfolded`, in place.
     cols: tuple[list, list, list] = ([], [], [])
     done = 0
-    parts = [words[i].split() for i in odd.tolist()]
+    parts = [_unfolded([words[i]], [starts[i]], [ends[i]]) for i in odd.tolist()]
     for i, got in zip(odd.tolist(), parts):
-        for col, src in zip(cols, (words, starts, ends)):
+        for col, src, new in zip(cols, (words, starts, ends), _columns(got)):
             col += src[done:i]
-        cols[0].extend(got)
-        cols[1].extend([starts[i]] * len(got))
-        cols[2].extend([ends[i]] * len(got))
+            col += new
         done = i + 1
     for col, src in zip(cols, (words, starts, ends)):
         col += src[done:]

@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-from training.text.tokens import _LETTER, _MARK, may_hold_links
+from training.text.tokens import _LETTER, _MARK, LINKS, may_hold_links
 
 _SEP = "\x00"  # between documents: not alphanumeric, so no run crosses it
 # Classes of the code points below 0x10000 (every mark and quote mark is one), built on first use.
@@ -112,10 +112,10 @@ class BatchTokens:
 
 
 # What TOKEN_RE matches before its word alternatives. A URL cannot start inside
-# a word: there the word alternative has taken its first letters already. Every
-# alternative begins with a literal, so the regex engine jumps from one of
-# "hw@&" to the next (three times faster than the grouped form in TOKEN_RE).
-_LINK_RE = re.compile(r"https?://\S+|www\.\S+|@\w+|&#?\w+;")
+# a word: there the word alternative has taken its first letters already. On
+# their own, every alternative begins with a literal, so the regex engine jumps
+# from one of "hw@&" to the next (three times faster than a grouped form).
+_LINK_RE = re.compile(LINKS)
 
 
 def _links(texts: list[str], base: list[int]) -> tuple[list[int], list[int], list[str]]:
