@@ -115,6 +115,42 @@ def segment_examples(records: list[Record]) -> list[tuple[object, str, str]]:
     return out
 
 
+def examples(records: list[Record], cfg: TrainConfig) -> tuple[list, np.ndarray, np.ndarray]:
+    """Training texts, label indices and groups: the documents first, then their span segments."""
+    extra = segment_examples(records) if cfg.augment_segments else []
+    texts = [r.text for r in records] + [t for t, _, _ in extra]
+    y = np.array([LABELS.index(r.label) for r in records] + [LABELS.index(lab) for _, lab, _ in extra])
+    groups = np.array([r.group for r in records] + [g for _, _, g in extra])
+    return texts, y, groups
+
+
+def vectorise(texts: list, cfg: TrainConfig):
+    """The fitted feature pipeline and the training matrix it gives `texts`."""
+    features = _features(cfg)
+    X = fit_transform(features, texts)  # = features.fit_transform(texts), faster
+    for _, vec, _ in vectorizers(features):
+        # numpy ints would each become a file in the skops zip (minutes to save);
+        # plain ints are stored inline.
+        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
+        # The terms cut by min_df/max_features are only kept for introspection
+        # and would triple the artifact.
+        if hasattr(vec, "stop_words_"):
+            del vec.stop_words_
+    if not cfg.function_words:
+        X = mute_function_words(features, X)
+    return features, X
+
+
+def fit_plain(records: list[Record], cfg: TrainConfig = TrainConfig()) -> Model:
+    """The model `train` would fit on all of `records`, without cross-validation,
+    calibration or thresholds (temperature 1, cuts at 0.5): for experiments that
+    choose their own operating point."""
+    texts, y, _ = examples(records, cfg)
+    features, X = vectorise(texts, cfg)
+    classifier = _classifier(cfg).fit(X, y)
+    return Model(features, classifier, {"temperature": 1.0, "thresholds": {"decision": 0.5, "span": 0.5}})
+
+
 def split(records: list[Record], cfg: TrainConfig) -> tuple[list[Record], list[Record]]:
     if cfg.test_size <= 0:
         return records, []
@@ -132,25 +168,11 @@ def train(
     train_recs, test_recs = split(corpus.records, cfg)
     progress(f"split: {len(train_recs)} train / {len(test_recs)} held-out documents")
 
-    extra = segment_examples(train_recs) if cfg.augment_segments else []
-    texts = [r.text for r in train_recs] + [t for t, _, _ in extra]
-    y = np.array([LABELS.index(r.label) for r in train_recs] + [LABELS.index(lab) for _, lab, _ in extra])
-    groups = np.array([r.group for r in train_recs] + [g for _, _, g in extra])
+    texts, y, groups = examples(train_recs, cfg)
     n_docs = len(train_recs)
 
-    progress(f"vectorising {len(texts)} examples ({len(extra)} from span segments)")
-    features = _features(cfg)
-    X = fit_transform(features, texts)  # = features.fit_transform(texts), faster
-    for _, vec, _ in vectorizers(features):
-        # numpy ints would each become a file in the skops zip (minutes to save);
-        # plain ints are stored inline.
-        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
-        # The terms cut by min_df/max_features are only kept for introspection
-        # and would triple the artifact.
-        if hasattr(vec, "stop_words_"):
-            del vec.stop_words_
-    if not cfg.function_words:
-        X = mute_function_words(features, X)
+    progress(f"vectorising {len(texts)} examples ({len(texts) - n_docs} from span segments)")
+    features, X = vectorise(texts, cfg)
     fast = FastTfidf.from_pipeline(features)
     transform = fast.transform if fast is not None else features.transform
 

@@ -61,6 +61,13 @@ def sources(shared: Path) -> dict[str, tuple[str, list[Record]]]:
     }
 
 
+def stormfront_nohate(shared: Path) -> list[Record]:
+    """The stormfront sentences annotated noHate, as not propaganda: forum text, not clean negatives
+    (the data README), for experiments that ask whether the forum's own plain talk helps."""
+    keep = lambda r: r["label"] == "unknown" and r.get("meta", {}).get("hate_label") == "noHate"  # noqa: E731
+    return _read(Path(shared) / "stormfront_train.jsonl", keep, label="unrelated")
+
+
 def split_half(records: list[Record], seed: int = 0) -> tuple[list[Record], list[Record]]:
     """Train/test halves split by author (group), so no author is on both sides."""
     if len(records) < 2:

@@ -36,3 +36,16 @@ def test_audit_rejects_unknown_function(tmp_path):
 def test_text_id_is_stable_and_short():
     assert text_id("x") == text_id("x") != text_id("y")
     assert len(text_id("x")) == 16
+
+
+def test_stormfront_nohate_reads_only_the_nohate_sentences_as_not_propaganda(tmp_path):
+    from training.realdata import stormfront_nohate
+
+    rows = [
+        {"id": "s1", "text": "Our meeting is on Sunday.", "label": "unknown", "group": "7", "meta": {"hate_label": "noHate"}},
+        {"id": "s2", "text": "They are vermin.", "label": "propaganda", "group": "7", "meta": {"hate_label": "hate"}},
+        {"id": "s3", "text": "Unsure what this was.", "label": "unknown", "group": "8", "meta": {"hate_label": "relation"}},
+    ]
+    (tmp_path / "stormfront_train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    got = stormfront_nohate(tmp_path)
+    assert [(r.id, r.label, r.group) for r in got] == [("s1", "unrelated", "stormfront_train/7")]
