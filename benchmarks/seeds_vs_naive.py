@@ -7,7 +7,10 @@ half of all of them (labels as the data README maps them); both models are
 measured on the other half, at their own thresholds and at equal false-positive
 rates. The seeds-only model never sees real data. Both are
 also measured on the function-audited samples (benchmarks/audit/): what each
-flags of the texts that are, read alone, propaganda, reporting or neither.
+flags of the texts that are, read alone, propaganda, reporting or neither, and
+what each flags of the marker tweets that are propaganda by function when both
+are held to the same share of the audited news relays (and every false-positive
+target): the naive model's marker recall is partly the accounts' relays.
 """
 
 from __future__ import annotations
@@ -17,12 +20,40 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from training.corpus import Corpus, read_corpus
+from training.evaluate import predict
 from training.fit import TrainConfig, train
-from training.realdata import rate, sources, split_half
+from training.realdata import audited, rate, read_audit, sources, split_half
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import equal_fpr, function_audit, print_audit, print_equal_fpr  # noqa: E402
+from accuracy import ROOT, TARGETS, equal_fpr, function_audit, print_audit, print_equal_fpr  # noqa: E402
+
+MARKERS = "pro-IS tweets with markers"
+RELAY_RATES = (0.05, 0.1, 0.25, 0.5)
+
+
+def at_relay_rate(model, test: dict) -> dict[float, dict]:
+    """For each relay rate r: at the lowest threshold where the model flags at most r of the audited
+    marker tweets that are news relays (reporting by function) and every false-positive target holds,
+    the share it flags of those that are propaganda by function, and of the whole marker set."""
+    audit = read_audit(ROOT / "benchmarks" / "audit" / "markers.jsonl")
+    recs = test[MARKERS][1]
+    groups = {f: predict(model, [r.text for r in audited(recs, audit, f)])[:, 0] for f in ("propaganda", "reporting")}
+    every = predict(model, [r.text for r in recs])[:, 0]
+    fpr = {n: predict(model, [r.text for r in test[n][1]])[:, 0] for n, (op, _) in TARGETS.items() if op == "<="}
+    limits = {n: limit for n, (op, limit) in TARGETS.items() if op == "<="}
+    out = {}
+    for r in RELAY_RATES:
+        # Every score is a candidate: a fixed grid is too coarse for scores that crowd near 1.
+        for t in np.unique(np.concatenate([groups["reporting"], *fpr.values()])):
+            if (groups["reporting"] >= t).mean() <= r and all((fpr[n] >= t).mean() <= limits[n] for n in limits):
+                out[r] = {"threshold": float(t), "relays": float((groups["reporting"] >= t).mean()),
+                          "propaganda by function": float((groups["propaganda"] >= t).mean()),
+                          "marker recall": float((every >= t).mean())}
+                break
+    return out
 
 
 def main() -> None:
@@ -53,6 +84,13 @@ def main() -> None:
         print(f"\n{label}:", end="")
         rows[f"function audit, {label}"] = audit = function_audit(model, test)
         print_audit(audit)
+    print("\nMarker tweets, each model at the lowest threshold where it flags at most this share of the audited "
+          "news relays (and every FPR target holds):")
+    print(f"{'relays at most':>15s} {'model':>12s} {'threshold':>10s} {'relays':>8s} {'propaganda by function':>23s} {'marker recall':>14s}")
+    for label, model in (("seeds-only", seeds_model), ("naive mix", naive)):
+        rows[f"at equal relay rates, {label}"] = matched = at_relay_rate(model, test)
+        for r, p in matched.items():
+            print(f"{r:15.2f} {label:>12s} {p['threshold']:10.4f} {p['relays']:8.3f} {p['propaganda by function']:23.3f} {p['marker recall']:14.3f}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
