@@ -103,7 +103,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     ap.add_argument("--folds", type=int, default=4)
-    ap.add_argument("--C", type=float, nargs="+", default=[2.0, 8.0, 32.0, 128.0])
+    ap.add_argument("--C", type=float, nargs="+", default=[2.0, 8.0, 32.0])
     ap.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     args = ap.parse_args()
 
