@@ -31,7 +31,7 @@ from training.fit import TrainConfig, fit_plain
 from training.realdata import audited, read_audit, sources, stormfront_nohate, text_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import ROOT, TARGETS, training_half  # noqa: E402
+from accuracy import FPR_LIMITS, ROOT, lowest_threshold, training_half  # noqa: E402
 
 COLUMNS = {
     "aboutisis (reporting)": "aboutisis",
@@ -58,12 +58,9 @@ def fold_by_author(records, folds: int):
 
 
 def best_point(scores: dict[str, np.ndarray]) -> dict:
-    """The lowest threshold (any score value) at which every false-positive target holds, and what it flags."""
-    limits = {name: limit for name, (op, limit) in TARGETS.items() if op == "<="}
-    for t in np.unique(np.concatenate([scores[n] for n in limits])):
-        if all((scores[n] >= t).mean() <= limit for n, limit in limits.items()):
-            return {"threshold": float(t), **{n: float((s >= t).mean()) for n, s in scores.items()}}
-    return {"threshold": None}
+    """The lowest threshold at which every false-positive target holds, and what it flags."""
+    t = lowest_threshold(scores, FPR_LIMITS)
+    return {"threshold": t} if t is None else {"threshold": t, **{n: float((s >= t).mean()) for n, s in scores.items()}}
 
 
 def out_of_fold(seeds, real: dict, nohate, folds: int, C: float) -> dict[str, np.ndarray]:

@@ -20,15 +20,13 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from training.corpus import Corpus, read_corpus
 from training.evaluate import predict
 from training.fit import TrainConfig, train
 from training.realdata import audited, rate, read_audit, sources, split_half
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import ROOT, TARGETS, equal_fpr, function_audit, print_audit, print_equal_fpr  # noqa: E402
+from accuracy import FPR_LIMITS, ROOT, equal_fpr, function_audit, lowest_threshold, print_audit, print_equal_fpr  # noqa: E402
 
 MARKERS = "pro-IS tweets with markers"
 RELAY_RATES = (0.05, 0.1, 0.25, 0.5)
@@ -42,17 +40,15 @@ def at_relay_rate(model, test: dict) -> dict[float, dict]:
     recs = test[MARKERS][1]
     groups = {f: predict(model, [r.text for r in audited(recs, audit, f)])[:, 0] for f in ("propaganda", "reporting")}
     every = predict(model, [r.text for r in recs])[:, 0]
-    fpr = {n: predict(model, [r.text for r in test[n][1]])[:, 0] for n, (op, _) in TARGETS.items() if op == "<="}
-    limits = {n: limit for n, (op, limit) in TARGETS.items() if op == "<="}
+    scores = {n: predict(model, [r.text for r in test[n][1]])[:, 0] for n in FPR_LIMITS}
+    scores["relays"] = groups["reporting"]
     out = {}
     for r in RELAY_RATES:
-        # Every score is a candidate: a fixed grid is too coarse for scores that crowd near 1.
-        for t in np.unique(np.concatenate([groups["reporting"], *fpr.values()])):
-            if (groups["reporting"] >= t).mean() <= r and all((fpr[n] >= t).mean() <= limits[n] for n in limits):
-                out[r] = {"threshold": float(t), "relays": float((groups["reporting"] >= t).mean()),
-                          "propaganda by function": float((groups["propaganda"] >= t).mean()),
-                          "marker recall": float((every >= t).mean())}
-                break
+        t = lowest_threshold(scores, {**FPR_LIMITS, "relays": r})
+        if t is not None:
+            out[r] = {"threshold": t, "relays": float((groups["reporting"] >= t).mean()),
+                      "propaganda by function": float((groups["propaganda"] >= t).mean()),
+                      "marker recall": float((every >= t).mean())}
     return out
 
 
