@@ -60,8 +60,9 @@ def main() -> None:
     args = ap.parse_args()
 
     seeds = read_corpus([args.seeds])
-    halves = {name: split_half(recs) for name, (_, recs) in sources(args.shared).items()}
-    test = {name: (measure, halves[name][1]) for name, (measure, _) in sources(args.shared).items()}
+    srcs = sources(args.shared)
+    halves = {name: split_half(recs) for name, (_, recs) in srcs.items()}
+    test = {name: (measure, halves[name][1]) for name, (measure, _) in srcs.items()}
     rows = {}
     print("training on the seeds alone ...", file=sys.stderr)
     rows["seeds only"] = figures(train(seeds), test)
